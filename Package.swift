@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (arrows point down only):
+//   mammoseg (CLI) -> Mammography -> Engine, MammoData
+//   DNNLBackend -> Engine, CDNNL      (the only code that imports oneDNN)
+//   MammoData -> CPNG, CZlib          (image files, DICOM, importers, phantoms)
+let package = Package(
+    name: "MammoSeg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mammoseg", targets: ["mammoseg"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Mammography", targets: ["Mammography"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
+        .target(name: "MammoData", dependencies: ["CPNG", "CZlib"]),
+        .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
+        .executableTarget(name: "mammoseg", dependencies: [
+            "Mammography", "MammoData", "Engine", "DNNLBackend",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "MammoDataTests", dependencies: ["MammoData"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "MammographyTests", dependencies: ["Mammography", "Engine", "DNNLBackend", "MammoData"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// MammoData module

@@ -1,0 +1,1 @@
+// Mammography module
