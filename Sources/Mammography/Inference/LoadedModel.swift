@@ -1,0 +1,28 @@
+import Engine
+
+/// A network rebuilt from a checkpoint: MammoSeg checkpoints say their architecture,
+/// size and width in metadata; for others (e.g. a PyTorch state_dict) the caller supplies them.
+public struct LoadedModel {
+    public let model: any SegmentationModel
+    public let size: Int
+    public let checkpoint: Checkpoint
+
+    public init(checkpoint path: String, architecture: String? = nil, width: Double? = nil, size: Int? = nil) throws {
+        let checkpoint = try Checkpoint.load(path)
+        guard let archName = architecture ?? checkpoint.metadata["arch"] else {
+            throw TrainingError.checkpoint(path, "the checkpoint does not say its architecture; pass --arch (and --width)")
+        }
+        let arch = try Architecture(named: archName)
+        if let saved = checkpoint.metadata["arch"], saved != arch.rawValue {
+            throw TrainingError.checkpoint(path, "is a \(saved) checkpoint, not \(arch.rawValue); drop --arch or use a matching checkpoint")
+        }
+        guard let width = width ?? checkpoint.metadata["width"].flatMap(Double.init) else {
+            throw TrainingError.checkpoint(path, "the checkpoint does not say its width; pass --width")
+        }
+        self.size = size ?? checkpoint.metadata["size"].flatMap(Int.init) ?? 256
+        try arch.validate(inputSize: self.size)
+        model = try makeModel(arch, width: width, seed: 0)
+        _ = try checkpoint.apply(to: model.parameters, strict: true)
+        self.checkpoint = checkpoint
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Engine
+import MammoData
+
+/// What a trainer tells whoever shows progress (the CLI's progress bar, a test).
+public protocol TrainingObserver: AnyObject {
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int)
+    func stepFinished(epoch: Int, batch: Int, of batches: Int, loss: Float, imagesPerSecond: Double)
+    func epochFinished(_ epoch: Int, metrics: [String: Double])
+    func message(_ line: String)
+}
+
+/// Trains one architecture on a prepared dataset into a run folder, epoch by epoch:
+/// shuffled augmented crops → forward → weighted cross-entropy → backward → Adam,
+/// then validation, `metrics.csv`, a checkpoint per epoch and `best.safetensors`
+/// (by validation Dice; by ROC AUC for the classifier). Everything that decides the
+/// numbers is a function of the configuration and `seed`, so a resumed run ends with the
+/// same weights as an uninterrupted one.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let run: RunFolder
+    public let backend: Backend
+    public let model: any SegmentationModel
+    public let optimizer: Adam
+    public let dataset: PreparedDataset
+    public weak var observer: TrainingObserver?
+    /// Polled between steps; when it turns true the trainer saves and returns (Ctrl-C).
+    public var shouldStop: () -> Bool = { false }
+
+    private(set) var startEpoch = 0
+    private(set) var startBatch = 0
+    private var metrics: [[String: Double]] = []
+    private var bestScore = -Double.infinity
+    private let loader: TrainingLoader
+    private let schedule: LearningRateSchedule
+
+    /// Prepares a new run (`resume == false`: writes config.json, applies `--init` and
+    /// `--freeze`) or reopens a killed one from its latest checkpoint.
+    public init(configuration: TrainingConfiguration, run: RunFolder, backend: Backend, resume: Bool,
+                observer: TrainingObserver? = nil) throws {
+        self.observer = observer
+        let architecture = try Architecture(named: configuration.architecture)
+        try architecture.validate(inputSize: configuration.size)
+        self.run = run
+        self.backend = backend
+        var configuration = configuration
+        if resume {
+            let saved = try run.readConfig()
+            guard saved.sameExperiment(as: configuration) else {
+                throw TrainingError.configuration("\(run.configFile): --resume with different settings than the run was started with; "
+                    + "use the same options or a new --out")
+            }
+            configuration.epochs = max(configuration.epochs, saved.epochs)
+        }
+        self.configuration = configuration
+        schedule = try LearningRateSchedule(base: Float(configuration.learningRate), factor: Float(configuration.decayFactor),
+                                            every: configuration.decayEvery)
+        dataset = try PreparedDataset(root: configuration.data)
+        guard !dataset.entries(split: .train).isEmpty else {
+            throw TrainingError.configuration("\(configuration.data): no images in the train split; check manifest.csv")
+        }
+        model = try makeModel(architecture, width: configuration.width, seed: configuration.seed)
+        optimizer = Adam(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
+        loader = try TrainingLoader(dataset: dataset, split: .train, configuration: Self.loaderConfiguration(configuration))
+        try run.create()
+        if resume {
+            try restoreLatestCheckpoint()
+        } else {
+            try run.writeConfig(configuration)
+            if let source = configuration.initFrom {
+                let report = try initialize(model, from: source)
+                let summary = report.summary(file: source)
+                run.log(summary)
+                observer?.message(summary)
+            }
+            if configuration.freezeEncoder { model.setEncoderFrozen(true) }
+        }
+    }
+
+    static func loaderConfiguration(_ c: TrainingConfiguration) -> LoaderConfiguration {
+        var o = LoaderConfiguration(size: c.size, batchSize: c.batchSize, seed: c.seed)
+        o.horizontalFlips = c.flips
+        o.verticalFlips = c.flips
+        o.rotations = c.rotations
+        o.lesionCropFraction = c.lesionCropFraction
+        return o
+    }
+
+    public func learningRate(epoch: Int) -> Float {
+        schedule.learningRate(epoch: epoch)
+    }
+
+    /// Trains until `configuration.epochs`, the time budget, or `shouldStop`.
+    /// Returns true when every epoch finished.
+    @discardableResult
+    public func train() throws -> Bool {
+        let started = Date()
+        let perEpoch = loader.batchesPerEpoch
+        for epoch in startEpoch..<configuration.epochs {
+            optimizer.learningRate = learningRate(epoch: epoch)
+            observer?.epochStarted(epoch + 1, of: configuration.epochs, batches: perEpoch)
+            let epochStart = Date()
+            var lossSum: Double = 0, steps = 0
+            let batches = loader.batches(epoch: epoch, startingAt: epoch == startEpoch ? startBatch : 0)
+            defer { batches.cancel() }
+            while let batch = try batches.next() {
+                let batchIndex = batch.index
+                let stepStart = Date()
+                let loss = try step(batch)
+                lossSum += Double(loss); steps += 1
+                observer?.stepFinished(epoch: epoch + 1, batch: batchIndex + 1, of: perEpoch, loss: loss,
+                                       imagesPerSecond: Double(batch.count) / Date().timeIntervalSince(stepStart))
+                let outOfTime = configuration.timeBudgetSeconds.map { Date().timeIntervalSince(started) > $0 } ?? false
+                if shouldStop() || (outOfTime && batchIndex + 1 < perEpoch) {
+                    try saveCheckpoint(to: run.interruptedCheckpoint, epoch: epoch, nextBatch: batchIndex + 1)
+                    run.log("stopped in epoch \(epoch + 1) after batch \(batchIndex + 1); resume with --resume")
+                    return false
+                }
+            }
+            let seconds = Date().timeIntervalSince(epochStart)
+            var row = try validate()
+            row["epoch"] = Double(epoch + 1)
+            row["train_loss"] = steps > 0 ? lossSum / Double(steps) : .nan
+            row["learning_rate"] = Double(optimizer.learningRate)
+            row["seconds"] = seconds
+            metrics.removeAll { Int($0["epoch"] ?? -1) == epoch + 1 }
+            metrics.append(row)
+            try finishEpoch(epoch, row: row)
+            observer?.epochFinished(epoch + 1, metrics: row)
+            if configuration.timeBudgetSeconds.map({ Date().timeIntervalSince(started) > $0 }) ?? false {
+                run.log("time budget reached after epoch \(epoch + 1)")
+                return epoch + 1 == configuration.epochs
+            }
+        }
+        return true
+    }
+
+    /// One optimisation step on a batch; returns the loss.
+    public func step(_ batch: Batch) throws -> Float {
+        let ctx = Context(backend: backend, training: true)
+        let x = try ctx.input(HostTensor(shape: [batch.count, 1, batch.size, batch.size], scalars: batch.images))
+        let logits = try model(x, ctx)
+        let labels: [UInt8]
+        var positiveWeight = Float(configuration.positiveWeight)
+        if model.architecture == .classifier {
+            // A crop is abnormal when any of its mask pixels is.
+            let plane = batch.size * batch.size
+            labels = (0..<batch.count).map { n in batch.labels[(n * plane)..<((n + 1) * plane)].contains { $0 != 0 } ? 1 : 0 }
+            positiveWeight = 1
+        } else {
+            labels = batch.labels
+        }
+        let loss = try Op.weightedCrossEntropyBackward(logits, labels: labels, positiveWeight: positiveWeight, ctx)
+        guard loss.isFinite else {
+            throw TrainingError.configuration("training diverged (loss \(loss)) in a batch of \(batch.ids.joined(separator: ",")); "
+                + "lower --lr or --pos-weight")
+        }
+        optimizer.update(model.parameters)
+        return loss
+    }
+
+    /// Validation metrics of the current weights.
+    public func validate() throws -> [String: Double] {
+        let entries = dataset.entries(split: .val)
+        guard !entries.isEmpty else { return [:] }
+        if model.architecture == .classifier {
+            let m = try ClassifierEvaluation.evaluate(model: model, backend: backend, dataset: dataset, entries: entries,
+                                                      size: configuration.size, seed: configuration.seed)
+            return ["val_accuracy": m.accuracy ?? .nan, "val_recall": m.recall ?? .nan,
+                    "val_precision": m.precision ?? .nan, "val_auc": m.auc ?? .nan]
+        }
+        let report = try SegmentationEvaluation.evaluate(model: model, backend: backend, dataset: dataset,
+                                                         entries: entries, size: configuration.size,
+                                                         threshold: Float(configuration.threshold))
+        return report.summaryMetrics(prefix: "val_")
+    }
+
+    private func finishEpoch(_ epoch: Int, row: [String: Double]) throws {
+        try saveCheckpoint(to: run.epochCheckpoint(epoch + 1), epoch: epoch + 1, nextBatch: 0)
+        let score = model.architecture == .classifier ? (row["val_auc"] ?? .nan) : (row["val_dice"] ?? .nan)
+        let comparable = score.isNaN ? -1 : score
+        if comparable > bestScore || !FileManager.default.fileExists(atPath: run.bestCheckpoint) {
+            bestScore = comparable
+            try saveCheckpoint(to: run.bestCheckpoint, epoch: epoch + 1, nextBatch: 0)
+        }
+        try? FileManager.default.removeItem(atPath: run.interruptedCheckpoint)
+        try run.writeMetrics(metrics)
+        run.log("epoch \(epoch + 1): " + row.keys.sorted().map { "\($0)=\(String(format: "%.5g", row[$0]!))" }.joined(separator: " "))
+    }
+
+    // MARK: Checkpoints
+
+    func checkpointMetadata(epoch: Int, nextBatch: Int) -> [String: String] {
+        ["arch": configuration.architecture, "size": String(configuration.size), "width": String(configuration.width),
+         "epoch": String(epoch), "next_batch": String(nextBatch), "seed": String(configuration.seed),
+         "best_score": String(bestScore)]
+    }
+
+    func saveCheckpoint(to path: String, epoch: Int, nextBatch: Int) throws {
+        try Checkpoint.save(parameters: model.parameters, optimizer: optimizer,
+                            metadata: checkpointMetadata(epoch: epoch, nextBatch: nextBatch), to: path)
+    }
+
+    /// Loads the newest state: an interrupted mid-epoch checkpoint if present, else the
+    /// last completed epoch. `epoch` in metadata counts completed epochs.
+    private func restoreLatestCheckpoint() throws {
+        metrics = run.readMetrics()
+        var path: String?
+        if FileManager.default.fileExists(atPath: run.interruptedCheckpoint) {
+            path = run.interruptedCheckpoint
+        } else {
+            path = run.epochCheckpoints().last?.path
+        }
+        guard let path else { return }  // killed before the first checkpoint: start over
+        let checkpoint = try Checkpoint.load(path)
+        _ = try checkpoint.apply(to: model.parameters, strict: true)
+        try optimizer.loadState(checkpoint.optimizerState, parameters: model.parameters, file: path)
+        startEpoch = Int(checkpoint.metadata["epoch"] ?? "0") ?? 0
+        startBatch = Int(checkpoint.metadata["next_batch"] ?? "0") ?? 0
+        bestScore = Double(checkpoint.metadata["best_score"] ?? "") ?? -.infinity
+        if configuration.freezeEncoder { model.setEncoderFrozen(true) }
+        metrics = metrics.filter { Int($0["epoch"] ?? 0) <= startEpoch }
+        run.log("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
+        observer?.message("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
+    }
+}

@@ -1,0 +1,43 @@
+/// Everything that defines a training run; saved as `RUN/config.json` and checked on
+/// `--resume` so a resumed run continues the same experiment.
+///
+/// Defaults are the study's recipe: Adam 7e-4, ×0.85 every 10 epochs, pos-weight 18, flips on.
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    public var data: String
+    public var architecture: String
+    public var size: Int = 256
+    public var width: Double = 0.25
+    public var epochs: Int = 20
+    public var batchSize: Int = 8
+    public var learningRate: Double = 7e-4
+    public var positiveWeight: Double = 18
+    public var weightDecay: Double = 0
+    public var decayEvery: Int = 10
+    public var decayFactor: Double = 0.85
+    public var seed: UInt64 = 0
+    public var initFrom: String? = nil
+    public var freezeEncoder: Bool = false
+    public var threads: Int? = nil
+    public var flips: Bool = true
+    public var rotations: Bool = false
+    /// Fraction of training crops centred on a lesion (positive images only).
+    public var lesionCropFraction: Double = 0.5
+    /// Probability threshold for hard masks in validation metrics.
+    public var threshold: Double = 0.5
+    /// Stop after this many seconds of training (checked between steps); nil = no limit.
+    public var timeBudgetSeconds: Double? = nil
+
+    public init(data: String, architecture: String) {
+        self.data = data
+        self.architecture = architecture
+    }
+
+    /// The fields that must agree for `--resume` (budget and threads may change).
+    public func sameExperiment(as other: TrainingConfiguration) -> Bool {
+        var a = self, b = other
+        a.epochs = 0; b.epochs = 0
+        a.threads = nil; b.threads = nil
+        a.timeBudgetSeconds = nil; b.timeBudgetSeconds = nil
+        return a == b
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DNNLBackend
+import Engine
+
+/// Options shared by every command that runs a network.
+struct BackendOptions: ParsableArguments {
+    @Option(help: "CPU threads for oneDNN (default: all cores).")
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Arithmetic backend: onednn (fast) or reference (plain Swift loops, for checking).",
+                               valueName: "name"))
+    var backend: String = "onednn"
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard ["onednn", "reference"].contains(backend) else {
+            throw ValidationError("--backend must be onednn or reference, not '\(backend)'")
+        }
+    }
+
+    func makeBackend() throws -> Backend {
+        backend == "reference" ? ReferenceBackend() : try DNNLBackend(threads: threads)
+    }
+}
+
+/// Prints a one-line error and exits non-zero: `error: <what is wrong>`.
+func fail(_ error: Error) -> ExitCode {
+    var stderr = StandardError()
+    print("error: \(error)", to: &stderr)
+    return ExitCode(1)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleOutput.stderr(string)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import MammoData
+import Mammography
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Probability heatmaps of whole mammograms (PNG, DICOM or PGM).",
+        discussion: """
+        For each input writes, into --out: NAME_probability.png (16-bit gray, p·65535), NAME_heatmap.png (the map in
+        colour over the mammogram, with a colour-scale legend), and with --mask NAME_mask.png (p > threshold).
+        Images larger than the training size run as overlapping tiles blended with a smooth window, so a full
+        3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image.
+        """)
+
+    @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
+    @Argument(help: "Input images.") var inputs: [String]
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "Probability threshold for --mask.") var threshold: Double = 0.5
+    @Flag(help: "Also write the hard mask.") var mask = false
+    @Flag(help: "Flip test-time augmentation.") var tta = false
+    @Option(help: "Tile size (default: the checkpoint's training size).") var tile: Int?
+    @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
+    @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
+    @OptionGroup var engine: BackendOptions
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one input image") }
+        guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
+    }
+
+    func run() throws {
+        do {
+            let loaded = try LoadedModel(checkpoint: checkpoint, architecture: arch, width: width)
+            guard loaded.model.architecture.isSegmenter else {
+                throw TrainingError.checkpoint(checkpoint, "is a classifier; predict needs a segmentation checkpoint")
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let tileSize = tile ?? loaded.size
+            try loaded.model.architecture.validate(inputSize: tileSize)
+            let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
+            predictor.testTimeFlips = tta
+            predictor.maxWholePixels = tileSize * tileSize * 4
+            let bar = ProgressBar(label: "predict", total: inputs.count)
+            for (i, path) in inputs.enumerated() {
+                let image = try ImageFile.readGray(path)
+                let input = image.normalized()
+                let p = try predictor.probability(image: input, width: image.width, height: image.height)
+                let stem = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
+                              to: stem + "_probability.png")
+                try PNG.write(Heatmap.overlay(image: input, probability: p, width: image.width, height: image.height),
+                              to: stem + "_heatmap.png")
+                if mask {
+                    try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height,
+                                                   threshold: Float(threshold)), to: stem + "_mask.png")
+                }
+                bar.update(i + 1)
+            }
+            print("wrote \(inputs.count) heatmap(s) to \(out)")
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Writes to stderr (progress, messages) without buffering surprises.
+enum FileHandleOutput {
+    static func stderr(_ s: String) {
+        FileHandle.standardError.write(Data(s.utf8))
+    }
+}
+
+/// A one-line progress bar on stderr: `label [#####.....] 12/40 3.1 img/s loss 0.41 ETA 0:42`.
+/// Redrawn in place on a terminal; one line per 10 % when stderr is a file or pipe.
+final class ProgressBar {
+    let label: String
+    let total: Int
+    let started = Date()
+    private var lastDecile = -1
+    private let interactive = isatty(2) != 0
+
+    init(label: String, total: Int) { self.label = label; self.total = max(1, total) }
+
+    func update(_ done: Int, detail: String = "") {
+        let fraction = Double(done) / Double(total)
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = "\(label) [\(bar)] \(done)/\(total) \(detail) ETA \(Self.clock(eta))"
+        if interactive {
+            FileHandleOutput.stderr("\r\u{1B}[K" + line + (done >= total ? "\n" : ""))
+        } else {
+            let decile = Int(fraction * 10)
+            if decile != lastDecile || done >= total { lastDecile = decile; FileHandleOutput.stderr(line + "\n") }
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM set a flag the trainer polls between steps, so a run stops
+/// cleanly after saving; a second Ctrl-C exits at once.
+enum StopSignal {
+    nonisolated(unsafe) static var requested = false
+
+    static func install() {
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            if StopSignal.requested { _exit(130) }
+            StopSignal.requested = true
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+    }
+}
