@@ -7,7 +7,7 @@ import CDNNL
 /// includes the channel padding up to a multiple of 16. Primitives and reorders write that
 /// padding as zeros and other primitives rely on it, so nothing else writes into it.
 final class DNNLStorage {
-    var desc: dnnl_memory_desc_t
+    let desc: dnnl_memory_desc_t
     let data: UnsafeMutableRawPointer
     let byteCount: Int
     private let pool: BufferPool
