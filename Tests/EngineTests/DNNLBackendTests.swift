@@ -370,6 +370,12 @@ final class DNNLBackendTests: XCTestCase {
         XCTAssertThrowsError(try DNNLBackend(threads: 0))
     }
 
+    func testThreadCountIsAppliedBeforePrimitivesAreBuilt() throws {
+        XCTAssertEqual(try DNNLBackend(threads: 1).threads, 1)
+        XCTAssertEqual(omp_get_max_threads(), 1)
+        XCTAssertEqual(try DNNLBackend(threads: 2).threads, 2)
+    }
+
     func testFailedCallNamesTheCallAndStatus() {
         var desc = dnnl_memory_desc_t()
         XCTAssertThrowsError(try dnnlCall("dnnl_memory_desc_init_by_tag") {
