@@ -11,6 +11,8 @@ final class DNNLStorage {
     let data: UnsafeMutableRawPointer
     let byteCount: Int
     private let pool: BufferPool
+    /// For a view: the storage that owns (and will free) the buffer.
+    private var owner: DNNLStorage?
 
     init(desc: dnnl_memory_desc_t, pool: BufferPool) {
         self.desc = desc
@@ -28,8 +30,6 @@ final class DNNLStorage {
         self.data = owner.data
         self.owner = owner
     }
-
-    private var owner: DNNLStorage?
 
     deinit {
         if owner == nil { pool.give(data, byteCount: byteCount) }

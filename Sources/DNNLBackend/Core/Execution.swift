@@ -69,7 +69,7 @@ extension DNNLBackend {
         DNNLStorage(desc: desc, pool: pool)
     }
 
-    /// Copies `count` bytes laid out as `source` into `destination`'s layout (a cached reorder).
+    /// Copies the elements laid out as `source` into `destination`'s layout (a cached reorder primitive).
     func reorder(from source: dnnl_memory_desc_t, _ sourceData: UnsafeMutableRawPointer,
                  to destination: dnnl_memory_desc_t, _ destinationData: UnsafeMutableRawPointer) throws {
         let key = PrimitiveKey("reorder", source.layoutKey, destination.layoutKey)
