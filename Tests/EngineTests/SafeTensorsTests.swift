@@ -63,7 +63,8 @@ final class SafeTensorsTests: XCTestCase {
     func testTensorsAreLaidOutInNameOrder() throws {
         let file = SafeTensorsFile(tensors: ["b": HostTensor(repeating: 2, shape: [2]),
                                              "a": HostTensor(repeating: 1, shape: [3]),
-                                             "c": HostTensor(repeating: 3, shape: [])])
+                                             "c": HostTensor(repeating: 3, shape: []),
+                                             "d": HostTensor(zeros: [0, 3])])
         let bytes = try file.encoded()
         let headerLength = bytes[0 ..< 8].reversed().reduce(0) { $0 << 8 | Int($1) }
         let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes[8 ..< 8 + headerLength])) as? [String: Any])
@@ -71,6 +72,7 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(offsets("a"), [0, 12])
         XCTAssertEqual(offsets("b"), [12, 20])
         XCTAssertEqual(offsets("c"), [20, 24])
+        XCTAssertEqual(offsets("d"), [24, 24])
         XCTAssertNil(header["__metadata__"], "no metadata entry when there is none")
         XCTAssertEqual(try SafeTensorsFile.decode(bytes, file: "x"), file)
     }
