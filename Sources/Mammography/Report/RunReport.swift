@@ -58,7 +58,7 @@ public struct RunReport: Sendable {
         .charts { display: flex; flex-wrap: wrap; gap: 16px; }
         .row { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; margin-bottom: 14px; }
         figure { margin: 0; } figcaption { font-size: 12px; color: #555; text-align: center; }
-        img { image-rendering: pixelated; max-width: 280px; border: 1px solid #ccc; display: block; }
+        img { image-rendering: pixelated; height: 256px; width: auto; border: 1px solid #ccc; display: block; }
         .case { font-size: 13px; font-weight: bold; margin: 8px 0 4px; }
         """
 
@@ -93,7 +93,7 @@ public struct RunReport: Sendable {
                 html += "<div class=\"case\">\(HTML.escape(row.title))</div>\n<div class=\"row\">\n"
                 for panel in row.panels {
                     let alt = HTML.escape(panel.title)
-                    html += "<figure><img alt=\"\(alt)\" width=\"\(panel.image.width)\" src=\"\(try PNGEmbedding.dataURI(panel.image))\">"
+                    html += "<figure><img alt=\"\(alt)\" src=\"\(try PNGEmbedding.dataURI(panel.image))\">"
                     html += "<figcaption>\(alt)</figcaption></figure>\n"
                 }
                 html += "</div>\n"

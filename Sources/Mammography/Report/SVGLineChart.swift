@@ -13,7 +13,7 @@ public struct SVGLineChart: Sendable {
     public var title: String
     public var xLabel: String
     public var series: [Series]
-    public var width = 640
+    public var width = 560
     public var height = 300
 
     public init(title: String, xLabel: String, series: [Series]) {
