@@ -39,6 +39,16 @@ final class RunReportTests: XCTestCase {
             samples.append(SegmentationSample(id: "case\(seed)", width: width, height: height,
                                               probability: c.probability, mask: c.mask, image: c.image))
         }
+        // Feature maps of a layer: stripes at several frequencies, one with a stride-2 checkerboard.
+        let maps: [Float] = (0..<6).flatMap { c in
+            (0..<(32 * 32)).map { i -> Float in
+                let x = Float(i % 32), y = Float(i / 32)
+                return c == 5 ? Float(((i % 32) + (i / 32)) % 2) : sin(x * Float(c + 1) * 0.2) + cos(y * 0.15 * Float(c))
+            }
+        }
+        let layer = FigureGrid(rows: FigureGrid.rows(of: try FigureGrid.featureMaps(maps, channels: 6, width: 32, height: 32),
+                                                     columns: 3), fontScale: 1).render()
+        rows.append(RunReport.ImageRow(title: "decoder block 1, feature maps", panels: [.init(title: "channels 0-5", image: layer)]))
         let evaluation = try SegmentationMetrics.evaluate(samples: samples)
         let epochs: [[String: Double]] = (1...12).map { e in
             let t = Double(e)
@@ -62,7 +72,7 @@ final class RunReportTests: XCTestCase {
         XCTAssertTrue(html.contains("case 1 &lt;phantom&gt;"))
         // Every embedded image is a PNG of the panel's size.
         let uris = html.components(separatedBy: "src=\"data:image/png;base64,").dropFirst()
-        XCTAssertEqual(uris.count, 8)
+        XCTAssertEqual(uris.count, 9)
         let base64 = String(uris.first!.prefix { $0 != "\"" })
         let bytes = try XCTUnwrap(Data(base64Encoded: base64))
         XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
