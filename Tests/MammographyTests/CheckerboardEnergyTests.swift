@@ -89,6 +89,45 @@ final class CheckerboardEnergyTests: XCTestCase {
         XCTAssertThrowsError(try CheckerboardEnergy.fraction(featureMaps: [0, 1, 2], channels: 2, width: 2, height: 2, period: 2, border: 0))
     }
 
+    /// 1-D stride-2 transposed convolution with a 3-tap kernel, padding 1, output 2n:
+    /// out[2i + k − 1] += w[k] · x[i].
+    func transposedConvolution(_ x: [Float], _ w: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: 2 * x.count)
+        for i in x.indices { for k in 0..<3 where (0..<out.count).contains(2 * i + k - 1) { out[2 * i + k - 1] += w[k] * x[i] } }
+        return out
+    }
+
+    /// 1-D nearest-neighbour ×2 resize followed by a 3-tap convolution (edges replicated).
+    func resizeConvolution(_ x: [Float], _ w: [Float]) -> [Float] {
+        let up = x.flatMap { [$0, $0] }
+        return up.indices.map { i in (0..<3).reduce(Float(0)) { $0 + w[$1] * up[min(max(i + $1 - 1, 0), up.count - 1)] } }
+    }
+
+    /// Applies a 1-D operation to every row, then every column, of a square map.
+    func separable(_ map: [Float], side: Int, _ op: ([Float]) -> [Float]) -> (map: [Float], side: Int) {
+        let rows = (0..<side).map { op(Array(map[$0 * side..<($0 + 1) * side])) }
+        let wide = rows[0].count
+        let columns = (0..<wide).map { x in op(rows.map { $0[x] }) }
+        return ((0..<columns[0].count).flatMap { y in columns.map { $0[y] } }, wide)
+    }
+
+    func testStridedTransposedConvolutionLeavesEnergyButResizeConvolutionDoesNot() throws {
+        // The design's claim on a smooth input: a stride-2 transposed convolution whose
+        // kernel does not split evenly between the two phases prints a checkerboard;
+        // nearest resize + convolution with the same kernel does not.
+        let side = 32
+        let input = (0..<(side * side)).map { i in
+            Float(0.5 + 0.3 * sin(Double(i % side) / 5) * cos(Double(i / side) / 7))
+        }
+        let kernel: [Float] = [0.3, 1, 0.6]
+        let transposed = separable(input, side: side) { transposedConvolution($0, kernel) }
+        let resized = separable(input, side: side) { resizeConvolution($0, kernel) }
+        let cefTransposed = try CheckerboardEnergy.fraction(map: transposed.map, width: transposed.side, height: transposed.side, period: 2, border: 4)
+        let cefResized = try CheckerboardEnergy.fraction(map: resized.map, width: resized.side, height: resized.side, period: 2, border: 4)
+        XCTAssertGreaterThan(cefTransposed, 0.01)
+        XCTAssertLessThan(cefResized, 1e-3)
+    }
+
     func testKernelIsBoxTimesBox() {
         XCTAssertEqual(CheckerboardEnergy.boxTimesBox(2), [0.25, 0.5, 0.25])
         XCTAssertEqual(CheckerboardEnergy.boxTimesBox(4).map { $0 * 16 }, [1, 2, 3, 4, 3, 2, 1])

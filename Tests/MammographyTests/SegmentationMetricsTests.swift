@@ -26,6 +26,22 @@ final class SegmentationMetricsTests: XCTestCase {
         XCTAssertEqual(curve.last?.truePositiveRate, 1)
     }
 
+    func testAUCEqualsPairCountingOnTiedData() {
+        // Scores quantised to 10 levels so ties are common; labels correlated with score.
+        var state: UInt64 = 12345
+        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        let labels = (0..<200).map { _ in next() < 0.4 }
+        let scores = labels.map { (($0 ? 0.3 : 0) + next() * 0.7 * 10).rounded(.down) / 10 }
+        var wins = 0.0, pairs = 0.0
+        for (sp, lp) in zip(scores, labels) where lp {
+            for (sn, ln) in zip(scores, labels) where !ln {
+                pairs += 1
+                wins += sp > sn ? 1 : (sp == sn ? 0.5 : 0)
+            }
+        }
+        XCTAssertEqual(ROC.auc(scores: scores, labels: labels)!, wins / pairs, accuracy: 1e-12)
+    }
+
     func testClassifierMetrics() {
         let m = ClassifierMetrics(probabilities: [0.9, 0.6, 0.4, 0.2], labels: [true, false, true, false])
         XCTAssertEqual(m.truePositive, 1); XCTAssertEqual(m.falsePositive, 1)

@@ -2,7 +2,8 @@
 /// pixels from the rest, found with the masks in hand (an upper bound for any fixed
 /// threshold). A low Dice here shows that intensity alone cannot find the lesions.
 public struct ThresholdBaseline: Codable, Equatable, Sendable {
-    /// The best cut on model-input intensity: lesion = intensity > threshold.
+    /// The best cut on model-input intensity, a multiple of 1/bins: lesion = intensity ≥ threshold
+    /// (pixels are binned, so the cut falls on a bin's lower edge).
     public var threshold: Double
     /// Pooled Dice on positive images at that cut.
     public var dice: Double
