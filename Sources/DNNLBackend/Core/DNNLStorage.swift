@@ -1,0 +1,37 @@
+import CDNNL
+
+/// The storage behind a `Tensor` (or a saved workspace) of `DNNLBackend`: one aligned
+/// buffer and the oneDNN descriptor of how the elements are laid out in it.
+///
+/// The buffer holds `desc.byteCount` bytes, which for blocked layouts such as `nChw16c`
+/// includes the channel padding up to a multiple of 16. Primitives and reorders write that
+/// padding as zeros and other primitives rely on it, so nothing else writes into it.
+final class DNNLStorage {
+    var desc: dnnl_memory_desc_t
+    let data: UnsafeMutableRawPointer
+    let byteCount: Int
+    private let pool: BufferPool
+
+    init(desc: dnnl_memory_desc_t, pool: BufferPool) {
+        self.desc = desc
+        self.byteCount = desc.byteCount
+        self.pool = pool
+        self.data = pool.take(byteCount: byteCount)
+    }
+
+    /// A view of the same buffer with another descriptor of the same size (a reshape);
+    /// keeps `owner` alive.
+    init(viewing owner: DNNLStorage, as desc: dnnl_memory_desc_t) {
+        self.desc = desc
+        self.byteCount = owner.byteCount
+        self.pool = owner.pool
+        self.data = owner.data
+        self.owner = owner
+    }
+
+    private var owner: DNNLStorage?
+
+    deinit {
+        if owner == nil { pool.give(data, byteCount: byteCount) }
+    }
+}

@@ -1,1 +1,0 @@
-// DNNLBackend module

@@ -1,0 +1,109 @@
+import CDNNL
+import Engine
+
+/// Forward and backward passes shared by `conv2d` and `convTranspose2d` (oneDNN's
+/// convolution and deconvolution primitives take the same arguments).
+extension DNNLBackend {
+    /// The forward primitive for `spec` and its algorithm: the first candidate oneDNN
+    /// implements (Winograd before direct where it applies).
+    func convolutionForward(_ spec: ConvolutionSpec) throws -> (Primitive, dnnl_alg_kind_t) {
+        var lastError: Error?
+        for algorithm in spec.candidateAlgorithms {
+            do {
+                let forward = try primitive(spec.key("fwd", algorithm)) {
+                    var desc = try spec.forwardDesc(algorithm)
+                    return try makePrimitive(&desc)
+                }
+                return (forward, algorithm)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    /// A backward primitive (`build` makes its op descriptor), with the forward primitive of
+    /// the same algorithm as hint; falls back to direct when Winograd has no backward here.
+    func convolutionBackward(_ spec: ConvolutionSpec, pass: String,
+                             _ build: (dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t) throws -> Primitive {
+        var lastError: Error?
+        for algorithm in spec.candidateAlgorithms {
+            do {
+                return try primitive(spec.key(pass, algorithm)) {
+                    let hint = try primitive(spec.key("fwd", algorithm)) {
+                        var desc = try spec.forwardDesc(algorithm)
+                        return try makePrimitive(&desc)
+                    }
+                    var desc = try build(algorithm)
+                    return try makePrimitive(&desc, hint: hint)
+                }
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError!
+    }
+
+    func runConvolutionForward(_ spec: ConvolutionSpec, _ x: Tensor, weight: HostTensor,
+                               bias: HostTensor?, op: String) throws -> Tensor {
+        let input = try storage(of: x, op)
+        let (forward, _) = try convolutionForward(spec)
+        var arguments = [
+            Argument(DNNL_ARG_SRC, try converted(input, to: forward.memory(dnnl_query_src_md))),
+            Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
+                                                     to: forward.memory(dnnl_query_weights_md))),
+        ]
+        if let bias {
+            arguments.append(Argument(DNNL_ARG_BIAS, try converted(bias, to: forward.memory(dnnl_query_weights_md, index: 1))))
+        }
+        let y = allocate(forward.memory(dnnl_query_dst_md))
+        arguments.append(Argument(DNNL_ARG_DST, y))
+        try execute(forward, arguments)
+        return tensor(y)
+    }
+
+    func runConvolutionBackward(_ spec: ConvolutionSpec, _ dy: Tensor, x: Tensor, weight: HostTensor,
+                                needInputGradient: Bool, op: String)
+        throws -> (dx: Tensor?, dWeight: HostTensor, dBias: HostTensor?) {
+        guard dy.shape == spec.output else {
+            throw EngineError.shapeMismatch("\(op): output gradient \(dy.shape) differs from the output \(spec.output)")
+        }
+        guard weight.shape == spec.weightShape else {
+            throw EngineError.shapeMismatch("\(op): weight \(weight.shape) differs from \(spec.weightShape)")
+        }
+        let outputGradient = try storage(of: dy, op)
+        let input = try storage(of: x, op)
+
+        var dx: Tensor?
+        if needInputGradient {
+            let backwardData = try convolutionBackward(spec, pass: "bwd_data", spec.backwardDataDesc)
+            let diffSrc = allocate(backwardData.memory(dnnl_query_diff_src_md))
+            try execute(backwardData, [
+                Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
+                                                         to: backwardData.memory(dnnl_query_weights_md))),
+                Argument(DNNL_ARG_DIFF_DST, try converted(outputGradient, to: backwardData.memory(dnnl_query_diff_dst_md))),
+                Argument(DNNL_ARG_DIFF_SRC, diffSrc),
+            ])
+            dx = tensor(diffSrc)
+        }
+
+        let backwardWeights = try convolutionBackward(spec, pass: "bwd_weights", spec.backwardWeightsDesc)
+        let diffWeights = allocate(backwardWeights.memory(dnnl_query_diff_weights_md))
+        var arguments = [
+            Argument(DNNL_ARG_SRC, try converted(input, to: backwardWeights.memory(dnnl_query_src_md))),
+            Argument(DNNL_ARG_DIFF_DST, try converted(outputGradient, to: backwardWeights.memory(dnnl_query_diff_dst_md))),
+            Argument(DNNL_ARG_DIFF_WEIGHTS, diffWeights),
+        ]
+        var diffBias: DNNLStorage?
+        if spec.hasBias {
+            let storage = allocate(backwardWeights.memory(dnnl_query_diff_weights_md, index: 1))
+            arguments.append(Argument(DNNL_ARG_DIFF_BIAS, storage))
+            diffBias = storage
+        }
+        try execute(backwardWeights, arguments)
+
+        let dWeight = try hostTensor(diffWeights, as: spec.userWeightDesc(), shape: spec.weightShape)
+        let dBias = try diffBias.map { try hostTensor($0, shape: [spec.weightDims[0]]) }
+        return (dx, dWeight, dBias)
+    }
+}

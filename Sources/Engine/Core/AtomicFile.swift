@@ -1,0 +1,87 @@
+import Foundation
+
+/// A file could not be written; `description` is one line naming the file.
+public struct FileWriteError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
+    public var description: String { "\(file): \(reason)" }
+}
+
+/// Writes `bytes` to `path` so that a reader sees either the old file or the complete new
+/// one, never a partial write, even across a crash or power loss:
+/// temp file in the same folder → write → fsync → rename over `path` → fsync the folder.
+public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws {
+    try bytes.withUnsafeBytes { try writeFileAtomically($0, to: path) }
+}
+
+/// `Data` flavour of `writeFileAtomically(_:to:)`.
+public func writeFileAtomically(_ data: Data, to path: String) throws {
+    try data.withUnsafeBytes { try writeFileAtomically($0, to: path) }
+}
+
+/// Raw-buffer flavour of `writeFileAtomically(_:to:)`; the one that does the work.
+public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    let folder = folderOf(path)
+    // Same folder as the target so that rename(2) is atomic (same file system).
+    let fileName = (path as NSString).lastPathComponent
+    let temporaryPath = "\(folder)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+
+    let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+        throw FileWriteError(file: path, reason: "cannot create a temporary file in \(folder) (\(lastErrorText())); "
+                                               + "check that the folder exists and is writable")
+    }
+    var renamed = false
+    defer { if !renamed { unlink(temporaryPath) } }
+
+    do {
+        defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, path: path)
+        guard fsync(descriptor) == 0 else {
+            throw FileWriteError(file: path, reason: "fsync failed (\(lastErrorText())); check the disk")
+        }
+    }
+    guard rename(temporaryPath, path) == 0 else {
+        throw FileWriteError(file: path, reason: "cannot replace the file (\(lastErrorText())); "
+                                               + "check permissions of \(folder)")
+    }
+    renamed = true
+    syncFolder(folder)
+}
+
+/// write(2) until every byte is out, retrying after signals and short writes.
+private func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+    var written = 0
+    while written < bytes.count {
+        let result = write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+        if result < 0 {
+            if errno == EINTR { continue }
+            throw FileWriteError(file: path, reason: "write failed (\(lastErrorText())); check free disk space")
+        }
+        written += result
+    }
+}
+
+/// Makes the rename durable. Best effort: some file systems cannot fsync a folder, and
+/// the new file is complete either way.
+private func syncFolder(_ folder: String) {
+    let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    _ = fsync(descriptor)
+    close(descriptor)
+}
+
+private func folderOf(_ path: String) -> String {
+    let folder = (path as NSString).deletingLastPathComponent
+    return folder.isEmpty ? "." : folder
+}
+
+private func lastErrorText() -> String {
+    String(cString: strerror(errno))
+}
