@@ -27,10 +27,12 @@ extension SegmentationModel {
         parameters.filter { $0.kind == .weight }.reduce(0) { $0 + $1.value.count }
     }
 
-    /// Freezes (or unfreezes) every encoder weight. Frozen batch-norm layers run in
-    /// inference mode, so a training step then changes no encoder tensor at all.
-    public func setEncoderFrozen(_ frozen: Bool) {
-        for parameter in encoderParameters where parameter.kind == .weight { parameter.isTrainable = !frozen }
+    /// Freezes (or unfreezes) every encoder weight; returns their names. Frozen batch-norm
+    /// layers run in inference mode, so a training step then changes no encoder tensor at all.
+    @discardableResult
+    public func setEncoderFrozen(_ frozen: Bool) -> [String] {
+        let isEncoder = { (name: String) in name.hasPrefix(Encoder.prefix + ".") }
+        return frozen ? freeze(parameters, where: isEncoder) : unfreeze(parameters, where: isEncoder)
     }
 }
 
