@@ -74,7 +74,7 @@ public final class DNNLBackend: Backend {
     // MARK: Edges
 
     public func upload(_ host: HostTensor) throws -> Tensor {
-        guard (1...4).contains(host.shape.count), host.shape.allSatisfy({ $0 > 0 }) else {
+        guard host.shape.count == 2 || host.shape.count == 4, host.shape.allSatisfy({ $0 > 0 }) else {
             throw EngineError.invalidArgument("upload: shape \(host.shape) is not [N, C, H, W] or [N, F] with positive sizes")
         }
         let desc = try dnnl_memory_desc_t.plain(host.shape)

@@ -7,10 +7,12 @@ import CDNNL
 /// includes the channel padding up to a multiple of 16. Primitives and reorders write that
 /// padding as zeros and other primitives rely on it, so nothing else writes into it.
 final class DNNLStorage {
-    var desc: dnnl_memory_desc_t
+    let desc: dnnl_memory_desc_t
     let data: UnsafeMutableRawPointer
     let byteCount: Int
     private let pool: BufferPool
+    /// For a view: the storage that owns (and will free) the buffer.
+    private var owner: DNNLStorage?
 
     init(desc: dnnl_memory_desc_t, pool: BufferPool) {
         self.desc = desc
@@ -28,8 +30,6 @@ final class DNNLStorage {
         self.data = owner.data
         self.owner = owner
     }
-
-    private var owner: DNNLStorage?
 
     deinit {
         if owner == nil { pool.give(data, byteCount: byteCount) }

@@ -69,7 +69,7 @@ extension DNNLBackend {
         DNNLStorage(desc: desc, pool: pool)
     }
 
-    /// Copies `count` bytes laid out as `source` into `destination`'s layout (a cached reorder).
+    /// Copies the elements laid out as `source` into `destination`'s layout (a cached reorder primitive).
     func reorder(from source: dnnl_memory_desc_t, _ sourceData: UnsafeMutableRawPointer,
                  to destination: dnnl_memory_desc_t, _ destinationData: UnsafeMutableRawPointer) throws {
         let key = PrimitiveKey("reorder", source.layoutKey, destination.layoutKey)
@@ -96,9 +96,9 @@ extension DNNLBackend {
     /// A host array whose bytes are laid out as `user` (PyTorch's layout) copied into layout `desc`.
     func converted(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t) throws -> DNNLStorage {
         let result = allocate(desc)
-        var scalars = host.scalars
-        try scalars.withUnsafeMutableBytes { bytes in
-            try reorder(from: user, bytes.baseAddress!, to: desc, result.data)
+        try host.scalars.withUnsafeBytes { bytes in
+            // The reorder only reads its source; oneDNN's memory API just wants a mutable pointer.
+            try reorder(from: user, UnsafeMutableRawPointer(mutating: bytes.baseAddress!), to: desc, result.data)
         }
         return result
     }

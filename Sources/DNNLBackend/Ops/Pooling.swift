@@ -34,8 +34,8 @@ extension DNNLBackend {
     }
 
     public func maxPool2x2(_ x: Tensor) throws -> (y: Tensor, saved: SavedState) {
-        guard x.shape.count == 4, x.shape[2] >= 2, x.shape[3] >= 2 else {
-            throw EngineError.shapeMismatch("maxPool2x2: input \(x.shape) must be [N, C, H, W] with H, W ≥ 2")
+        guard x.shape.count == 4, x.shape[2] % 2 == 0, x.shape[3] % 2 == 0 else {
+            throw EngineError.shapeMismatch("maxPool2x2: input \(x.shape) must be [N, C, H, W] with even H and W")
         }
         let input = try storage(of: x, "maxPool2x2")
         let forward = try maxPoolForward(source: input.desc)

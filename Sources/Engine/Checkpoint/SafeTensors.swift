@@ -120,11 +120,17 @@ public struct SafeTensorsFile: Equatable, Sendable {
             out.baseAddress!.advanced(by: 8).copyMemory(from: headerBytes, byteCount: headerBytes.count)
             let dataStart = 8 + headerBytes.count
             for entry in entries {
-                tensors[entry.name]!.scalars.withUnsafeBufferPointer { scalars in
-                    for (index, value) in scalars.enumerated() {
-                        out.storeBytes(of: value.bitPattern.littleEndian,
-                                       toByteOffset: dataStart + entry.begin + 4 * index, as: UInt32.self)
+                tensors[entry.name]!.scalars.withUnsafeBytes { scalars in
+                    guard !scalars.isEmpty else { return }
+                    let destination = out.baseAddress!.advanced(by: dataStart + entry.begin)
+                    #if _endian(little)
+                    destination.copyMemory(from: scalars.baseAddress!, byteCount: scalars.count)
+                    #else
+                    for index in 0 ..< scalars.count / 4 {
+                        let value = scalars.load(fromByteOffset: 4 * index, as: UInt32.self)
+                        destination.storeBytes(of: value.littleEndian, toByteOffset: 4 * index, as: UInt32.self)
                     }
+                    #endif
                 }
             }
         }

@@ -7,7 +7,8 @@ import Foundation
 ///     v ← β2·v + (1 − β2)·g²                   (exp_avg_sq)
 ///     θ ← θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
 ///
-/// Bias corrections are computed in Double, as PyTorch does in Python. Frozen parameters
+/// β1 and β2 are Doubles, like PyTorch's Python floats: 1 − β is formed in Double and only then
+/// rounded to Float (1 − Float(0.999) is off by 1.3e-5 relative), and bias corrections are Double. Frozen parameters
 /// (`isTrainable == false`) and buffers are never touched and get no state.
 ///
 /// State, as checkpoint tensors (see `stateTensors()`):
@@ -19,8 +20,8 @@ import Foundation
 /// counts steps per parameter. Make a new `Adam` when the set of trained parameters changes.
 public final class Adam {
     public var learningRate: Float
-    public let beta1: Float
-    public let beta2: Float
+    public let beta1: Double
+    public let beta2: Double
     public let epsilon: Float
     public let weightDecay: Float
     /// Steps taken so far (t of the last step).
@@ -43,7 +44,7 @@ public final class Adam {
     public static let statePrefix = "optimizer."
     public static let stepStateName = "optimizer.step"
 
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+    public init(learningRate: Float = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) {
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -64,8 +65,8 @@ public final class Adam {
     public func update(_ parameters: [Parameter]) {
         step += 1
         let t = Double(step)
-        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), t)))
-        let biasCorrection2Root = Float((1 - pow(Double(beta2), t)).squareRoot())
+        let stepSize = Float(Double(learningRate) / (1 - pow(beta1, t)))
+        let biasCorrection2Root = Float((1 - pow(beta2, t)).squareRoot())
         for parameter in parameters where Self.updates(parameter) {
             guard parameter.gradient.shape == parameter.shape else {
                 // A programming error, not bad input; -Ounchecked would otherwise write out of bounds.
@@ -85,7 +86,7 @@ public final class Adam {
 
     /// The element loop; unchecked buffer pointers keep it vectorisable.
     private func update(_ parameter: Parameter, _ state: Moments, stepSize: Float, biasCorrection2Root: Float) {
-        let oneMinusBeta1 = 1 - beta1, beta2 = beta2, oneMinusBeta2 = 1 - beta2
+        let oneMinusBeta1 = Float(1 - beta1), beta2 = Float(beta2), oneMinusBeta2 = Float(1 - self.beta2)
         let epsilon = epsilon, weightDecay = weightDecay, decays = weightDecay != 0
         parameter.value.scalars.withUnsafeMutableBufferPointer { theta in
             parameter.gradient.scalars.withUnsafeBufferPointer { grad in

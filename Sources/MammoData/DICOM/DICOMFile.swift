@@ -1,0 +1,181 @@
+import Foundation
+
+/// A single-frame grayscale DICOM image (PS3.10 file or raw data set), parsed and decoded.
+///
+/// Reads the uncompressed transfer syntaxes, deflate and RLE Lossless (`DICOMTransferSyntax`);
+/// JPEG-family files are refused with a message that says how to convert them. Every read is
+/// bounds-checked: bad files throw a `DataError` naming the file, never trap.
+public struct DICOMFile: Sendable {
+    public enum PixelRepresentation: Int, Sendable { case unsigned = 0, signed = 1 }
+
+    public let path: String
+    public let rows: Int
+    public let columns: Int
+    public let bitsAllocated: Int
+    public let bitsStored: Int
+    public let highBit: Int
+    public let pixelRepresentation: PixelRepresentation
+    /// "MONOCHROME1" (dense tissue dark) or "MONOCHROME2" (dense tissue bright).
+    public let photometricInterpretation: String
+    public let transferSyntaxUID: String
+    public var transferSyntaxName: String { DICOMTransferSyntax.name(ofUID: transferSyntaxUID) }
+    /// Modality LUT: value = stored × slope + intercept (1 and 0 when absent).
+    public let rescaleSlope: Double
+    public let rescaleIntercept: Double
+    /// The first of the file's VOI windows, if any.
+    public let windowCenter: Double?
+    public let windowWidth: Double?
+    /// ImageLaterality (0020,0062), else Laterality (0020,0060): "L" or "R".
+    public let laterality: String?
+    /// ViewPosition (0018,5101), e.g. "CC", "MLO".
+    public let viewPosition: String?
+    public let patientID: String?
+    public let seriesDescription: String?
+    public let seriesInstanceUID: String?
+    /// rows × columns stored values, row-major: masked to BitsStored and sign-extended when signed.
+    public let storedValues: [Int32]
+
+    /// The range of stored values that BitsStored allows, e.g. 0…4095 or −2048…2047 for 12 bits.
+    public var storedRange: ClosedRange<Int32> {
+        pixelRepresentation == .signed
+            ? -(Int32(1) << (bitsStored - 1))...((Int32(1) << (bitsStored - 1)) - 1)
+            : 0...Int32((Int64(1) << bitsStored) - 1)
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        let bytes = try Self.readBytes(path)
+        let (syntaxUID, bodyStart) = try Self.locateDataSet(bytes, file: path)
+        guard let syntax = DICOMTransferSyntax(rawValue: syntaxUID) else {
+            throw DataError(file: path, "unsupported transfer syntax \(syntaxUID) (\(DICOMTransferSyntax.name(ofUID: syntaxUID))); convert it to uncompressed first, e.g. with dcmdjpeg or gdcmconv")
+        }
+        transferSyntaxUID = syntaxUID
+
+        let (body, start) = syntax == .deflatedExplicitVRLittleEndian
+            ? (try RawDeflate.inflate(bytes[bodyStart...], file: path), 0)
+            : (bytes, bodyStart)
+        let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: syntax.isExplicitVR,
+                                                  bigEndian: syntax.isBigEndian, file: path)
+
+        func required(_ tag: DICOMTag, _ name: String) throws -> Int {
+            guard let value = try dataSet.unsignedShort(tag, name) else {
+                throw DataError(file: path, "no \(name) \(tag) in the header; this is not an image (a DICOM report or structured document?)")
+            }
+            return value
+        }
+        rows = try required(.rows, "Rows")
+        columns = try required(.columns, "Columns")
+        bitsAllocated = try required(.bitsAllocated, "BitsAllocated")
+        bitsStored = try dataSet.unsignedShort(.bitsStored, "BitsStored") ?? bitsAllocated
+        highBit = try dataSet.unsignedShort(.highBit, "HighBit") ?? (bitsStored - 1)
+        let representation = try dataSet.unsignedShort(.pixelRepresentation, "PixelRepresentation") ?? 0
+        pixelRepresentation = representation == 1 ? .signed : .unsigned
+        photometricInterpretation = dataSet.string(.photometricInterpretation) ?? "MONOCHROME2"
+        rescaleSlope = try dataSet.decimal(.rescaleSlope, "RescaleSlope") ?? 1
+        rescaleIntercept = try dataSet.decimal(.rescaleIntercept, "RescaleIntercept") ?? 0
+        windowCenter = try dataSet.decimal(.windowCenter, "WindowCenter")
+        windowWidth = try dataSet.decimal(.windowWidth, "WindowWidth")
+        laterality = dataSet.string(.imageLaterality) ?? dataSet.string(.laterality)
+        viewPosition = dataSet.string(.viewPosition)
+        patientID = dataSet.string(.patientID)
+        seriesDescription = dataSet.string(.seriesDescription)
+        seriesInstanceUID = dataSet.string(.seriesInstanceUID)
+
+        try Self.validateImage(dataSet, rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
+                               highBit: highBit, representation: representation, photometric: photometricInterpretation,
+                               slope: rescaleSlope, file: path)
+        guard let pixelData = dataSet[.pixelData] else {
+            throw DataError(file: path, "no PixelData (7FE0,0010); the file holds no image")
+        }
+        let layout = DICOMPixelLayout(rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
+                                      highBit: highBit, signed: pixelRepresentation == .signed)
+        storedValues = try layout.decode(pixelData, in: dataSet, rle: syntax == .rleLossless)
+    }
+
+    private static func readBytes(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(file: path, "no such file; check the path")
+        }
+        guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, not a DICOM file; name a file inside it") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(file: path, "cannot be read; check its permissions")
+        }
+        guard !data.isEmpty else { throw DataError(file: path, "empty file (0 bytes); expected a DICOM image") }
+        return [UInt8](data)
+    }
+
+    /// True if `bytes` start like a DICOM file: the PS3.10 preamble and "DICM", a meta group without
+    /// preamble, or a raw data set (`ImageFile` uses this to dispatch by content).
+    static func looksLikeDICOM(_ bytes: [UInt8]) -> Bool {
+        hasPart10Marker(bytes) || startsWithMetaGroup(bytes) || sniffRawDataSet(bytes) != nil
+    }
+
+    private static func hasPart10Marker(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 132 && bytes[128..<132].elementsEqual("DICM".utf8)
+    }
+
+    private static func startsWithMetaGroup(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 8 && bytes[0] == 0x02 && bytes[1] == 0x00 && isVRLetter(bytes[4]) && isVRLetter(bytes[5])
+    }
+
+    private static func isVRLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+
+    /// Guesses the encoding of a data set without meta group from its first element: a group
+    /// in 0x0004…0x0028 (where data sets start) read little or big endian, and letters where an
+    /// explicit VR would be. Raw data sets are implicit VR LE unless the VR letters say otherwise.
+    private static func sniffRawDataSet(_ bytes: [UInt8]) -> DICOMTransferSyntax? {
+        guard bytes.count >= 8 else { return nil }
+        let plausibleGroup: (Int) -> Bool = { $0 % 2 == 0 && (0x0004...0x0028).contains($0) }
+        let explicitVR = isVRLetter(bytes[4]) && isVRLetter(bytes[5])
+        if plausibleGroup(Int(bytes[0]) | Int(bytes[1]) << 8) {
+            return explicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
+        }
+        if plausibleGroup(Int(bytes[0]) << 8 | Int(bytes[1])) && explicitVR { return .explicitVRBigEndian }
+        return nil
+    }
+
+    /// The transfer syntax UID and the offset where the data set proper begins.
+    private static func locateDataSet(_ bytes: [UInt8], file: String) throws -> (syntaxUID: String, bodyStart: Int) {
+        let metaStart: Int
+        if hasPart10Marker(bytes) {
+            metaStart = 132
+        } else if startsWithMetaGroup(bytes) {
+            metaStart = 0
+        } else if let syntax = sniffRawDataSet(bytes) {
+            return (syntax.uid, 0)
+        } else {
+            throw DataError(file: file, "not a DICOM file (no 'DICM' marker at byte 128 and no DICOM data set at the start); check that this is a DICOM image")
+        }
+        let (meta, end) = try DICOMDataSet.parse(bytes, from: metaStart, explicitVR: true, bigEndian: false, file: file,
+                                                 while: { $0.group == 0x0002 })
+        guard let uid = meta.string(.transferSyntaxUID) else {
+            throw DataError(file: file, "the file meta group has no TransferSyntaxUID (0002,0010); the file is damaged, re-export it")
+        }
+        return (uid, end)
+    }
+
+    private static func validateImage(_ dataSet: DICOMDataSet, rows: Int, columns: Int, bitsAllocated: Int, bitsStored: Int,
+                                      highBit: Int, representation: Int, photometric: String, slope: Double, file: String) throws {
+        func invalid(_ what: String) -> DataError { DataError(file: file, what) }
+        guard rows > 0, columns > 0 else { throw invalid("image size \(columns)x\(rows) is empty; the header is damaged") }
+        let samples = try dataSet.unsignedShort(.samplesPerPixel, "SamplesPerPixel") ?? 1
+        guard samples == 1, photometric == "MONOCHROME1" || photometric == "MONOCHROME2" else {
+            throw invalid("\(photometric) image with \(samples) sample(s) per pixel; only grayscale (MONOCHROME1/2) is supported, convert it to grayscale first")
+        }
+        let frames = dataSet.firstValue(.numberOfFrames).flatMap { Int($0) } ?? 1
+        guard frames == 1 else {
+            throw invalid("multi-frame image (\(frames) frames); only single-frame images are supported, export one frame (e.g. with gdcmtool or dcmtk)")
+        }
+        guard bitsAllocated == 8 || bitsAllocated == 16 else {
+            throw invalid("BitsAllocated is \(bitsAllocated); only 8 and 16 are supported")
+        }
+        guard bitsStored >= 1, bitsStored <= bitsAllocated, highBit >= bitsStored - 1, highBit < bitsAllocated else {
+            throw invalid("BitsStored \(bitsStored) / HighBit \(highBit) do not fit BitsAllocated \(bitsAllocated); the header is damaged")
+        }
+        guard representation == 0 || representation == 1 else {
+            throw invalid("PixelRepresentation is \(representation), expected 0 (unsigned) or 1 (signed); the header is damaged")
+        }
+        guard slope != 0 else { throw invalid("RescaleSlope is 0, which erases the image; fix the header") }
+    }
+}

@@ -1,0 +1,68 @@
+import CZlib
+
+/// Raw RFC 1951 deflate streams (no zlib or gzip wrapper), as the Deflated Explicit VR Little
+/// Endian transfer syntax stores the data set after the meta group. Through zlib with window
+/// bits −15, which selects the raw format.
+enum RawDeflate {
+    /// Inflates a whole raw deflate stream.
+    static func inflate(_ input: ArraySlice<UInt8>, file: String) throws -> [UInt8] {
+        var stream = z_stream()
+        try check(inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)), "inflateInit2", file)
+        defer { inflateEnd(&stream) }
+        var output = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var input = Array(input)
+        let finished: Bool = try input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = UInt32(source.count)
+            while true {
+                let status = chunk.withUnsafeMutableBufferPointer { sink -> Int32 in
+                    stream.next_out = sink.baseAddress
+                    stream.avail_out = UInt32(sink.count)
+                    return CZlib.inflate(&stream, Z_NO_FLUSH)
+                }
+                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                if status == Z_STREAM_END { return true }
+                // Z_BUF_ERROR with no input left: the stream stopped before its end (truncated file).
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { return false }
+                try check(status, "inflate", file)
+            }
+        }
+        guard finished else {
+            throw DataError(file: file, "truncated deflated DICOM data set (the deflate stream ends early); copy or download the file again")
+        }
+        return output
+    }
+
+    /// Deflates `input` into one raw deflate stream (best compression).
+    static func deflate(_ input: [UInt8], file: String) throws -> [UInt8] {
+        var stream = z_stream()
+        try check(deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                                zlibVersion(), Int32(MemoryLayout<z_stream>.size)), "deflateInit2", file)
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))))
+        var source = input
+        let written = try source.withUnsafeMutableBufferPointer { source in
+            try output.withUnsafeMutableBufferPointer { sink -> Int in
+                stream.next_in = source.baseAddress
+                stream.avail_in = UInt32(source.count)
+                stream.next_out = sink.baseAddress
+                stream.avail_out = UInt32(sink.count)
+                let status = CZlib.deflate(&stream, Z_FINISH)
+                // deflateBound sized the output for the whole stream, so one Z_FINISH call must end it.
+                guard status == Z_STREAM_END else {
+                    throw DataError(file: file, "deflate failed with zlib status \(status); report this as a bug")
+                }
+                return sink.count - Int(stream.avail_out)
+            }
+        }
+        return Array(output.prefix(written))
+    }
+
+    /// The one place zlib status codes become errors: a thrown `DataError` naming the call.
+    private static func check(_ status: Int32, _ call: String, _ file: String) throws {
+        guard status != Z_OK else { return }
+        let reason = status == Z_DATA_ERROR ? "the deflated data is corrupt" : "zlib error \(status)"
+        throw DataError(file: file, "\(call) failed: \(reason); the file is damaged, copy or export it again")
+    }
+}

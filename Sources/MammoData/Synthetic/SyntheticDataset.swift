@@ -1,0 +1,84 @@
+import Dispatch
+import Foundation
+
+/// Writes a prepared dataset of synthetic phantoms (`mammoseg synth`).
+public enum SyntheticDataset {
+    public struct Options: Sendable {
+        public var count: Int = 400
+        public var size: Int = 256
+        public var normalFraction: Double = 0.5
+        public var seed: UInt64 = 1
+        public var valFraction: Double = 0.1
+        public var testFraction: Double = 0.2
+        /// Also write every image as DICOM into `ROOT/dicom/ID.dcm` (as acquired: right breasts
+        /// mirrored, laterality and view in the header), so the readers are exercised end to end.
+        public var writeDICOM: Bool = false
+        public init() {}
+    }
+
+    /// Image ids are `synth_NNNNN`, patients `SP_NNNNN` (two images each: CC and MLO).
+    public static func id(ofImage index: Int) -> String { "synth_" + zeroPadded(index, 5) }
+    public static func patientID(ofImage index: Int) -> String {
+        "SP_" + zeroPadded(SyntheticMammogramGenerator.patientIndex(ofImage: index), 5)
+    }
+
+    /// Generates and writes `options.count` phantoms in parallel; the files do not depend on
+    /// the number of threads. `progress` is called (from any thread) after each image.
+    @discardableResult
+    public static func write(to root: String, options: Options, overwrite: Bool = false,
+                             progress: (@Sendable () -> Void)? = nil) throws -> [DatasetEntry] {
+        guard options.count > 0, options.size >= 32, options.size <= 8192 else {
+            throw DataError(file: root, "count must be positive and size 32…8192 (got \(options.count), \(options.size))")
+        }
+        let writer = try DatasetWriter(root: root, overwrite: overwrite)
+        let dicomFolder = (root as NSString).appendingPathComponent("dicom")
+        if options.writeDICOM {
+            try? FileManager.default.createDirectory(atPath: dicomFolder, withIntermediateDirectories: true)
+        }
+        let generator = SyntheticMammogramGenerator(size: options.size, normalFraction: options.normalFraction, seed: options.seed)
+        let patients = (0..<options.count).map(patientID(ofImage:))
+        let splits = PatientSplit.assign(patients: patients, valFraction: options.valFraction,
+                                         testFraction: options.testFraction, seed: options.seed)
+        let failures = FirstError()
+        DispatchQueue.concurrentPerform(iterations: options.count) { index in
+            guard !failures.isSet else { return }
+            do {
+                let phantom = generator.make(index: index)
+                let entry = DatasetEntry(id: id(ofImage: index), split: splits[patientID(ofImage: index)]!,
+                                         patientID: patientID(ofImage: index), source: "synthetic:seed=\(options.seed):index=\(index)",
+                                         label: phantom.label, lesionType: phantom.lesionType,
+                                         laterality: phantom.laterality, view: phantom.view)
+                try writer.add(entry, image: phantom.image, mask: phantom.mask)
+                if options.writeDICOM {
+                    try SyntheticDICOM.write(phantom, entry: entry, seed: options.seed,
+                                             to: (dicomFolder as NSString).appendingPathComponent(entry.id + ".dcm"))
+                }
+                progress?()
+            } catch {
+                failures.set(error)
+            }
+        }
+        if let error = failures.error { throw error }
+        let provenance = DatasetProvenance(
+            importer: "synthetic", sources: [],
+            options: ["count": "\(options.count)", "size": "\(options.size)", "normal_fraction": "\(options.normalFraction)",
+                      "val_fraction": "\(options.valFraction)", "test_fraction": "\(options.testFraction)",
+                      "dicom": "\(options.writeDICOM)"],
+            seed: options.seed)
+        return try writer.finish(provenance: provenance)
+    }
+
+    static func zeroPadded(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+/// The first error thrown by any of several concurrent tasks.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
+}

@@ -1,0 +1,58 @@
+/// The study's six networks (`reference/models.py`, `ARCHS`).
+public enum Architecture: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Dilated encoder, nearest resize + conv upsampling, two transpose convs before the logits (the seed's final net).
+    case dilatedResize = "dilated-resize"
+    /// As `dilatedResize`, but the first upsampling step is a stride-2 transpose conv (checkerboard artifacts).
+    case dilatedTransposeFirst = "dilated-transpose-first"
+    /// FCN after Long et al.: transpose convs with encoder skips added.
+    case fcnTranspose = "fcn-transpose"
+    /// FCN whose skips pass through a 1×1 conv + BN + ReLU first.
+    case fcnTransposeBottleneck = "fcn-transpose-bottleneck"
+    /// FCN with bottleneck skips and nearest resize + conv for the middle steps (up3…up5).
+    case fcnHybrid = "fcn-hybrid"
+    /// Normal/abnormal image classifier whose encoder initialises the segmenters.
+    case classifier
+
+    /// Parses a command-line name, with an error that lists the valid ones.
+    public init(named name: String) throws {
+        guard let architecture = Architecture(rawValue: name) else { throw ModelError.unknownArchitecture(name) }
+        self = architecture
+    }
+
+    public var description: String { rawValue }
+
+    /// What the input's height and width must be divisible by: 32 (five halvings) for the
+    /// dilated nets and the classifier; 320 for the FCN family, whose 5×5 stride-5 `fc1`
+    /// runs on S/64.
+    public var sizeDivisor: Int {
+        switch self {
+        case .dilatedResize, .dilatedTransposeFirst, .classifier: return 32
+        case .fcnTranspose, .fcnTransposeBottleneck, .fcnHybrid: return 320
+        }
+    }
+
+    /// True for the networks that output a per-pixel map; false for the classifier.
+    public var isSegmenter: Bool { self != .classifier }
+
+    /// Checks an input batch shape `[N, 1, H, W]` before any work is done.
+    public func validate(inputShape shape: [Int]) throws {
+        func fail(_ reason: String) -> ModelError {
+            .invalidInputShape(architecture: self, shape: shape, reason: reason)
+        }
+        guard shape.count == 4, shape[0] >= 1 else { throw fail("expected a batch [N, 1, H, W]") }
+        guard shape[1] == 1 else { throw fail("expected 1 channel (grayscale), got \(shape[1])") }
+        for side in shape[2...3] where side < sizeDivisor || side % sizeDivisor != 0 {
+            throw fail("height and width must be positive multiples of \(sizeDivisor), got \(side); "
+                + "use a size such as \(Architecture.nearestValidSize(side, divisor: sizeDivisor))")
+        }
+    }
+
+    /// Checks a square input size (the `--size` option).
+    public func validate(inputSize size: Int) throws {
+        try validate(inputShape: [1, 1, size, size])
+    }
+
+    static func nearestValidSize(_ side: Int, divisor: Int) -> Int {
+        max(divisor, (side + divisor / 2) / divisor * divisor)
+    }
+}

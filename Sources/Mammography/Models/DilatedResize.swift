@@ -1,0 +1,111 @@
+import Engine
+
+/// The seed's final network (its Figure 11; `DilatedResize` in `reference/models.py`):
+/// dilated encoder at S/32, no skip connections, nearest resize + 3×3 conv upsampling,
+/// and only the last two pre-logit layers transposed convs (stride 2, then stride 1 to
+/// smooth artifacts). Stages (c = channel widths):
+///
+///     encoder (dilated)                          c(512) × S/32
+///     up1_resize ×2, up1 CBR c(512)→c(512)       S/16
+///       (transposeFirst: up1 4×4/2 transpose conv, up1_bn BN + ReLU)
+///     up2_resize ×2, up2 CBR →c(128), up3 CBR →c(64)         S/8
+///     up4_resize ×4, up4 CBR →c(32), up5 CBR →c(32)          S/2
+///     tconv1 4×4/2 transpose →c(16), tconv1_relu             S
+///     tconv2 3×3/1 transpose →c(8), tconv2_relu              S
+///     logits 1×1 conv →2                                     S
+public final class DilatedResize: SegmentationModel {
+    /// The first S/32 → S/16 step: the seed's resize + conv, or a stride-2 transpose conv
+    /// followed by BN + ReLU (its Figures 6–7, which show checkerboard artifacts).
+    public enum FirstUpsampling {
+        case resizeConvolution(ConvBNReLU)
+        case transposeConvolution(ConvTranspose2D, BatchNorm2D)
+    }
+
+    public let architecture: Architecture
+    public let width: Double
+    public let encoder: Encoder
+    public let up1: FirstUpsampling
+    public let up2, up3, up4, up5: ConvBNReLU
+    public let tconv1, tconv2: ConvTranspose2D
+    public let logits: Conv2D
+
+    init(width: Double, transposeFirst: Bool, random: inout SeededRandom) {
+        let c = ChannelWidths(width)
+        architecture = transposeFirst ? .dilatedTransposeFirst : .dilatedResize
+        self.width = width
+        encoder = Encoder(widths: c, dilated: true, random: &random)
+        up1 = transposeFirst
+            ? .transposeConvolution(ConvTranspose2D(name: "up1", inChannels: c(512), outChannels: c(512), kernel: 4,
+                                                    stride: 2, padding: 1, random: &random),
+                                    BatchNorm2D(name: "up1_bn", channels: c(512), appliesReLU: true))
+            : .resizeConvolution(ConvBNReLU(name: "up1", inChannels: c(512), outChannels: c(512), random: &random))
+        up2 = ConvBNReLU(name: "up2", inChannels: c(512), outChannels: c(128), random: &random)
+        up3 = ConvBNReLU(name: "up3", inChannels: c(128), outChannels: c(64), random: &random)
+        up4 = ConvBNReLU(name: "up4", inChannels: c(64), outChannels: c(32), random: &random)
+        up5 = ConvBNReLU(name: "up5", inChannels: c(32), outChannels: c(32), random: &random)
+        tconv1 = ConvTranspose2D(name: "tconv1", inChannels: c(32), outChannels: c(16), kernel: 4, stride: 2, padding: 1,
+                                 random: &random)
+        tconv2 = ConvTranspose2D(name: "tconv2", inChannels: c(16), outChannels: c(8), kernel: 3, stride: 1, padding: 1,
+                                 random: &random)
+        logits = Conv2D(name: "logits", inChannels: c(8), outChannels: 2, kernel: 1, random: &random)
+    }
+
+    public var parameters: [Parameter] {
+        let first: [Parameter]
+        switch up1 {
+        case let .resizeConvolution(block): first = block.parameters
+        case let .transposeConvolution(conv, bn): first = conv.parameters + bn.parameters
+        }
+        return encoder.parameters + first + [up2, up3, up4, up5].flatMap(\.parameters)
+            + tconv1.parameters + tconv2.parameters + logits.parameters
+    }
+
+    public func callAsFunction(_ x: Variable, _ ctx: Context) throws -> Variable {
+        try architecture.validate(inputShape: x.shape)
+        var h = try encoder(x, ctx)
+        switch up1 {
+        case let .resizeConvolution(block):
+            h = ctx.named("up1_resize", try Op.resizeNearest(h, factor: 2, ctx))
+            h = ctx.named("up1", try block(h, ctx))
+        case let .transposeConvolution(conv, bn):
+            h = ctx.named("up1", try conv(h, ctx))
+            h = ctx.named("up1_bn", try bn(h, ctx))
+        }
+        h = ctx.named("up2_resize", try Op.resizeNearest(h, factor: 2, ctx))
+        h = ctx.named("up2", try up2(h, ctx))
+        h = ctx.named("up3", try up3(h, ctx))
+        h = ctx.named("up4_resize", try Op.resizeNearest(h, factor: 4, ctx))
+        h = ctx.named("up4", try up4(h, ctx))
+        h = ctx.named("up5", try up5(h, ctx))
+        h = ctx.named("tconv1", try tconv1(h, ctx))
+        h = ctx.named("tconv1_relu", try Op.relu(h, ctx))
+        h = ctx.named("tconv2", try tconv2(h, ctx))
+        h = ctx.named("tconv2_relu", try Op.relu(h, ctx))
+        return ctx.named("logits", try logits(h, ctx))
+    }
+
+    public func summarize(inputShape: [Int]) -> [LayerSummary] {
+        var s = SummaryBuilder(inputShape: inputShape)
+        encoder.summarize(&s)
+        switch up1 {
+        case let .resizeConvolution(block):
+            s.resize("up1_resize", factor: 2)
+            s.convBNReLU("up1", block)
+        case let .transposeConvolution(conv, bn):
+            s.convTranspose("up1", conv)
+            s.batchNorm("up1_bn", bn)
+        }
+        s.resize("up2_resize", factor: 2)
+        s.convBNReLU("up2", up2)
+        s.convBNReLU("up3", up3)
+        s.resize("up4_resize", factor: 4)
+        s.convBNReLU("up4", up4)
+        s.convBNReLU("up5", up5)
+        s.convTranspose("tconv1", tconv1)
+        s.relu("tconv1_relu")
+        s.convTranspose("tconv2", tconv2)
+        s.relu("tconv2_relu")
+        s.conv("logits", logits)
+        return s.rows
+    }
+}

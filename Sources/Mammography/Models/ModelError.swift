@@ -1,0 +1,19 @@
+/// Why a network cannot be built or run on the given input. Each message is one line
+/// that says what is wrong and what to do.
+public enum ModelError: Error, CustomStringConvertible, Equatable {
+    case unknownArchitecture(String)
+    case invalidWidth(Double)
+    case invalidInputShape(architecture: Architecture, shape: [Int], reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownArchitecture(name):
+            return "unknown architecture '\(name)'; use one of "
+                + Architecture.allCases.map(\.rawValue).joined(separator: ", ")
+        case let .invalidWidth(width):
+            return "width \(width) is not a positive finite number; use e.g. 1.0 (the seed's channels) or 0.25"
+        case let .invalidInputShape(architecture, shape, reason):
+            return "\(architecture.rawValue) cannot take input \(shape.map(String.init).joined(separator: "×")): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Engine
+
+/// One of the study's networks, built for a width multiplier: the layer (forward pass and
+/// named parameters) plus what the tools need to know about it.
+///
+/// Input `[N, 1, H, W]` with H and W multiples of `architecture.sizeDivisor` (checked
+/// before any work). Output logits `[N, 2, H, W]` for the segmenters, `[N, 2]` for the
+/// classifier. `parameters` lists the reference `state_dict` (minus `num_batches_tracked`)
+/// with the same names, shapes and order.
+public protocol SegmentationModel: Layer {
+    var architecture: Architecture { get }
+    var width: Double { get }
+    /// The rows of `mammoseg summary` for an input shape, computed from shapes alone.
+    func summarize(inputShape: [Int]) -> [LayerSummary]
+}
+
+extension SegmentationModel {
+    /// Tensors of the shared encoder (names starting with "encoder."), the part that
+    /// transfer learning copies from the classifier and may freeze.
+    public var encoderParameters: [Parameter] {
+        parameters.filter { $0.name.hasPrefix(Encoder.prefix + ".") }
+    }
+
+    /// Number of trainable-kind scalars (weights, not buffers), frozen or not: the count
+    /// PyTorch's `sum(p.numel() for p in model.parameters())` gives.
+    public var weightCount: Int {
+        parameters.filter { $0.kind == .weight }.reduce(0) { $0 + $1.value.count }
+    }
+
+    /// Freezes (or unfreezes) every encoder weight; returns their names. Frozen batch-norm
+    /// layers run in inference mode, so a training step then changes no encoder tensor at all.
+    @discardableResult
+    public func setEncoderFrozen(_ frozen: Bool) -> [String] {
+        let isEncoder = { (name: String) in name.hasPrefix(Encoder.prefix + ".") }
+        return frozen ? freeze(parameters, where: isEncoder) : unfreeze(parameters, where: isEncoder)
+    }
+}
+
+/// Builds a network with freshly initialised weights (PyTorch's default init scheme,
+/// drawn from `SeededRandom(seed:)` in parameter order).
+public func makeModel(_ architecture: Architecture, width: Double = 1.0, seed: UInt64 = 0) throws -> any SegmentationModel {
+    guard width.isFinite, width > 0 else { throw ModelError.invalidWidth(width) }
+    var random = SeededRandom(seed: seed)
+    switch architecture {
+    case .dilatedResize:
+        return DilatedResize(width: width, transposeFirst: false, random: &random)
+    case .dilatedTransposeFirst:
+        return DilatedResize(width: width, transposeFirst: true, random: &random)
+    case .fcnTranspose:
+        return FCN(width: width, bottleneck: false, resizeMiddle: false, random: &random)
+    case .fcnTransposeBottleneck:
+        return FCN(width: width, bottleneck: true, resizeMiddle: false, random: &random)
+    case .fcnHybrid:
+        return FCN(width: width, bottleneck: true, resizeMiddle: true, random: &random)
+    case .classifier:
+        return Classifier(width: width, random: &random)
+    }
+}

@@ -1,0 +1,108 @@
+import XCTest
+@testable import MammoData
+
+final class SyntheticTests: XCTestCase {
+    func testFFTMatchesDirectDFT() {
+        let n = 16
+        var generator = SeededGenerator(seed: 3)
+        let inputReal = (0..<n).map { _ in generator.uniform(-1, 1) }
+        let inputImag = (0..<n).map { _ in generator.uniform(-1, 1) }
+        var real = inputReal, imag = inputImag
+        let fft = FFT(count: n)
+        real.withUnsafeMutableBufferPointer { re in imag.withUnsafeMutableBufferPointer { im in
+            fft.transform(real: re.baseAddress!, imag: im.baseAddress!, inverse: false)
+        } }
+        for k in 0..<n {
+            var sr = 0.0, si = 0.0
+            for t in 0..<n {
+                let angle = -2 * Double.pi * Double(k * t) / Double(n)
+                sr += inputReal[t] * cos(angle) - inputImag[t] * sin(angle)
+                si += inputReal[t] * sin(angle) + inputImag[t] * cos(angle)
+            }
+            XCTAssertEqual(real[k], sr, accuracy: 1e-9)
+            XCTAssertEqual(imag[k], si, accuracy: 1e-9)
+        }
+    }
+
+    /// The radial power spectrum's log-log slope recovers β (design note: 2.8 → 2.81).
+    func testPowerLawNoiseHasRequestedSpectralSlope() {
+        let side = 128
+        var generator = SeededGenerator(seed: 11)
+        let (field, _) = PowerLawNoise.fields(side: side, beta: 3.0, generator: &generator)
+        var real = field.map(Double.init), imag = [Double](repeating: 0, count: side * side)
+        FFT(count: side).transform2D(real: &real, imag: &imag, inverse: false)
+        var xs: [Double] = [], ys: [Double] = []
+        var bins = [Double](repeating: 0, count: side), counts = [Double](repeating: 0, count: side)
+        for v in 0..<side { for u in 0..<side {
+            let fx = Double(u <= side / 2 ? u : u - side), fy = Double(v <= side / 2 ? v : v - side)
+            let bin = Int((fx * fx + fy * fy).squareRoot().rounded())
+            bins[bin] += real[v * side + u] * real[v * side + u] + imag[v * side + u] * imag[v * side + u]
+            counts[bin] += 1
+        } }
+        for bin in 3..<(side / 4) { xs.append(log(Double(bin))); ys.append(log(bins[bin] / counts[bin])) }
+        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+        let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        XCTAssertEqual(-slope, 3.0, accuracy: 0.2)
+    }
+
+    func testSameSeedGivesIdenticalBytesAndOutputMatchesRequest() throws {
+        let folder = TemporaryFolder()
+        var options = SyntheticDataset.Options()
+        options.count = 6; options.size = 64; options.seed = 42
+        try SyntheticDataset.write(to: folder.join("a"), options: options)
+        try SyntheticDataset.write(to: folder.join("b"), options: options)
+        options.seed = 43
+        try SyntheticDataset.write(to: folder.join("c"), options: options)
+        let dataset = try PreparedDataset(root: folder.join("a"))
+        XCTAssertEqual(dataset.entries.count, 6)
+        for entry in dataset.entries {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder.join("a", entry.image)))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder.join("b", entry.image)))
+            let c = try Data(contentsOf: URL(fileURLWithPath: folder.join("c", entry.image)))
+            XCTAssertEqual(a, b, "same seed must give identical bytes")
+            XCTAssertNotEqual(a, c, "another seed must give other images")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.join("a", entry.mask))),
+                           try Data(contentsOf: URL(fileURLWithPath: folder.join("b", entry.mask))))
+            let (image, mask) = try dataset.loadPair(entry)
+            XCTAssertEqual([image.width, image.height, image.bitDepth, mask.bitDepth], [64, 64, 16, 8])
+            XCTAssertEqual(mask.hasForeground, entry.label != .normal, entry.id)
+            XCTAssertEqual(entry.lesionType.isEmpty, entry.label == .normal)
+        }
+        XCTAssertEqual(try String(contentsOfFile: folder.join("a", "manifest.csv"), encoding: .utf8),
+                       try String(contentsOfFile: folder.join("b", "manifest.csv"), encoding: .utf8))
+    }
+
+    /// The honesty check: the best single global threshold, chosen on the data itself, segments
+    /// the synthetic lesions poorly (pooled Dice over the positive images ≤ 0.3).
+    func testBestGlobalThresholdScoresPoorly() {
+        let generator = SyntheticMammogramGenerator(size: 96, normalFraction: 0, seed: 7)
+        let phantoms = (0..<12).map(generator.make(index:))
+        // Histograms of foreground and background intensities (12-bit bins).
+        var foreground = [Int](repeating: 0, count: 4097), background = [Int](repeating: 0, count: 4097)
+        for phantom in phantoms {
+            XCTAssertTrue(phantom.mask.hasForeground)
+            for (value, label) in zip(phantom.image.pixels, phantom.mask.pixels) {
+                if label != 0 { foreground[Int(value) >> 4] += 1 } else { background[Int(value) >> 4] += 1 }
+            }
+        }
+        let totalForeground = foreground.reduce(0, +)
+        var best = 0.0, tp = 0, fp = 0
+        for bin in stride(from: 4096, through: 0, by: -1) {
+            tp += foreground[bin]; fp += background[bin]
+            best = max(best, 2 * Double(tp) / Double(tp + fp + totalForeground))
+        }
+        print("synthetic baseline: best global threshold Dice = \(best)")
+        XCTAssertLessThanOrEqual(best, 0.3)
+        XCTAssertGreaterThan(best, 0.0)
+    }
+
+    func testPhantomsVaryBitDepthAndBothViews() {
+        let generator = SyntheticMammogramGenerator(size: 64, normalFraction: 0.5, seed: 1)
+        let phantoms = (0..<20).map(generator.make(index:))
+        XCTAssertGreaterThan(Set(phantoms.map(\.detectorBits)).count, 2)
+        XCTAssertEqual(Set(phantoms.map(\.view)), ["CC", "MLO"])
+        let normals = phantoms.filter { $0.label == .normal }.count
+        XCTAssertTrue((4...16).contains(normals), "about half normal, got \(normals)/20")
+        XCTAssertTrue(phantoms.allSatisfy { $0.beta >= 2.5 && $0.beta <= 3.2 })
+    }
+}

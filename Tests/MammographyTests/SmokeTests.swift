@@ -1,5 +1,0 @@
-import XCTest
-
-final class MammographyTestsSmoke: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
