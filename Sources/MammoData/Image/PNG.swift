@@ -1,91 +1,136 @@
 import CPNG
 import Foundation
 
-/// PNG files through libpng's simplified API (`png_image`).
+/// PNG files through libpng's simplified API (`png_image`), with stored values kept exactly.
+///
+/// The simplified API treats 8-bit data as sRGB and 16-bit data as linear, and converts values
+/// when a file's gAMA/sRGB/iCCP/cHRM chunks disagree with that or when the requested depth differs
+/// from the file's. Mammogram intensities must never pass through a gamma curve, so the reader
+/// drops those colour-space chunks before decoding and always reads in the file's own depth
+/// (16-bit → `PNG_FORMAT_LINEAR_Y`, otherwise `PNG_FORMAT_GRAY`); the writer hands libpng data
+/// in the format it stores unchanged. Colour files are converted to gray by libpng.
 public enum PNG {
-    /// Reads a grayscale PNG as 8- or 16-bit (colour files are converted to gray by libpng).
+    /// The 8-byte PNG signature.
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Reads a PNG as an 8- or 16-bit grayscale image (the file's own depth; 1/2/4-bit gray and
+    /// palette files come back as 8-bit).
     public static func readGray(_ path: String) throws -> GrayImage {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_file(&image, path) != 0 else {
-            throw DataError(file: path, "not a readable PNG (\(message(image)))")
+        try decodeGray(try readBytes(path), file: path)
+    }
+
+    /// Decodes PNG bytes (`file` names them in errors).
+    public static func decodeGray(_ bytes: [UInt8], file: String) throws -> GrayImage {
+        guard bytes.starts(with: signature) else {
+            throw DataError(file: file, "not a PNG file (no PNG signature); check the file type")
         }
-        defer { png_image_free(&image) }
-        let sixteen = (image.format & UInt32(PNG_FORMAT_FLAG_LINEAR)) != 0 || sourceBitDepth(path) == 16
-        image.format = sixteen ? UInt32(PNG_FORMAT_LINEAR_Y) : UInt32(PNG_FORMAT_GRAY)
-        let width = Int(image.width), height = Int(image.height)
-        if sixteen {
-            var buffer = [UInt16](repeating: 0, count: width * height)
-            let ok = buffer.withUnsafeMutableBytes {
-                png_image_finish_read(&image, nil, $0.baseAddress, 0, nil)
+        // begin_read_from_memory keeps a pointer to the bytes, so the whole decode runs inside one closure.
+        return try withoutColorSpaceChunks(bytes).withUnsafeBytes { memory in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            guard png_image_begin_read_from_memory(&image, memory.baseAddress, memory.count) != 0 else {
+                throw DataError(file: file, "not a readable PNG (\(message(image))); the file is damaged")
             }
-            guard ok != 0 else { throw DataError(file: path, "corrupt PNG (\(message(image)))") }
-            return GrayImage(width: width, height: height, bitDepth: 16, pixels: buffer)
-        } else {
-            var buffer = [UInt8](repeating: 0, count: width * height)
-            let ok = buffer.withUnsafeMutableBytes {
-                png_image_finish_read(&image, nil, $0.baseAddress, 0, nil)
+            defer { png_image_free(&image) }
+            let sixteenBit = (image.format & UInt32(PNG_FORMAT_FLAG_LINEAR)) != 0
+            image.format = sixteenBit ? UInt32(PNG_FORMAT_LINEAR_Y) : UInt32(PNG_FORMAT_GRAY)
+            let width = Int(image.width), height = Int(image.height)
+            func finish(_ buffer: UnsafeMutableRawBufferPointer) throws {
+                guard png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil) != 0 else {
+                    throw DataError(file: file, "corrupt PNG (\(message(image))); the file is damaged")
+                }
             }
-            guard ok != 0 else { throw DataError(file: path, "corrupt PNG (\(message(image)))") }
-            return GrayImage(width: width, height: height, bitDepth: 8, pixels: buffer.map { UInt16($0) })
+            if sixteenBit {
+                var pixels = [UInt16](repeating: 0, count: width * height)
+                try pixels.withUnsafeMutableBytes(finish)
+                return GrayImage(width: width, height: height, bitDepth: 16, pixels: pixels)
+            }
+            var pixels = [UInt8](repeating: 0, count: width * height)
+            try pixels.withUnsafeMutableBytes(finish)
+            return GrayImage(width: width, height: height, bitDepth: 8, pixels: pixels.map(UInt16.init))
         }
     }
 
     /// Writes an 8- or 16-bit grayscale PNG atomically (temp file + rename).
     public static func write(_ gray: GrayImage, to path: String) throws {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(gray.width); image.height = UInt32(gray.height)
-        if gray.bitDepth == 16 {
-            // The simplified API's 16-bit format is linear; store the values as they are (no gamma change).
-            image.format = UInt32(PNG_FORMAT_LINEAR_Y)
-            try writeAtomically(path) { tmp in
-                gray.pixels.withUnsafeBytes { png_image_write_to_file(&image, tmp, 0, $0.baseAddress, 0, nil) }
-            } message: { message(image) }
-        } else {
-            image.format = UInt32(PNG_FORMAT_GRAY)
-            let bytes = gray.pixels.map { UInt8(truncatingIfNeeded: min($0, 255)) }
-            try writeAtomically(path) { tmp in
-                bytes.withUnsafeBytes { png_image_write_to_file(&image, tmp, 0, $0.baseAddress, 0, nil) }
-            } message: { message(image) }
-        }
+        try writeAtomically(try encode(gray), to: path)
     }
 
     /// Writes an 8-bit RGB PNG atomically.
     public static func write(_ rgb: RGBImage, to path: String) throws {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(rgb.width); image.height = UInt32(rgb.height)
-        image.format = UInt32(PNG_FORMAT_RGB)
-        try writeAtomically(path) { tmp in
-            rgb.bytes.withUnsafeBytes { png_image_write_to_file(&image, tmp, 0, $0.baseAddress, 0, nil) }
-        } message: { message(image) }
+        try writeAtomically(try encode(rgb), to: path)
     }
 
-    private static func writeAtomically(_ path: String, _ body: (String) -> Int32, message: () -> String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        guard body(tmp) != 0 else {
-            unlink(tmp)
-            throw DataError(file: path, "cannot write PNG (\(message())); check that the folder exists and is writable")
+    /// An 8- or 16-bit grayscale PNG in memory (e.g. to embed as base64 in HTML).
+    /// 8-bit images store min(value, 255).
+    public static func encode(_ gray: GrayImage) throws -> [UInt8] {
+        if gray.bitDepth == 16 {
+            // 16-bit "linear" is what the simplified API stores without any value change.
+            return try encode(width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_LINEAR_Y), samples: gray.pixels)
         }
-        guard rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw DataError(file: path, "cannot move the written PNG into place: \(String(cString: strerror(errno)))")
+        return try encode(width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_GRAY),
+                          samples: gray.pixels.map { UInt8(min($0, 255)) })
+    }
+
+    /// An 8-bit RGB PNG in memory.
+    public static func encode(_ rgb: RGBImage) throws -> [UInt8] {
+        try encode(width: rgb.width, height: rgb.height, format: UInt32(PNG_FORMAT_RGB), samples: rgb.bytes)
+    }
+
+    private static func encode<Sample>(width: Int, height: Int, format: UInt32, samples: [Sample]) throws -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = format
+        // First call measures, second writes (png_image_write_to_memory's documented protocol).
+        var size = 0
+        let measured = samples.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard measured != 0 else { throw DataError(file: "<png>", "cannot encode a \(width)x\(height) PNG (\(message(image)))") }
+        var output = [UInt8](repeating: 0, count: size)
+        let written = samples.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, 0, nil) }
+        }
+        guard written != 0 else { throw DataError(file: "<png>", "cannot encode a \(width)x\(height) PNG (\(message(image)))") }
+        return Array(output.prefix(size))
+    }
+
+    /// The PNG without the chunks that make libpng convert values: gAMA, sRGB, iCCP, cHRM.
+    /// Chunks are length-prefixed and carry their own CRC, so dropping whole chunks keeps the rest
+    /// valid; a malformed chunk list is passed on unchanged for libpng to report.
+    static func withoutColorSpaceChunks(_ bytes: [UInt8]) -> [UInt8] {
+        let colorSpaceChunks: Set<String> = ["gAMA", "sRGB", "iCCP", "cHRM"]
+        var output = Array(bytes.prefix(signature.count))
+        var offset = signature.count
+        while offset + 12 <= bytes.count {
+            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let end = offset + 12 + length
+            guard end <= bytes.count else { break }
+            let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
+            if !colorSpaceChunks.contains(type) { output += bytes[offset..<end] }
+            offset = end
+        }
+        return output + bytes[offset...]
+    }
+
+    private static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw DataError(file: path, exists ? "cannot be read; check its permissions" : "no such file; check the path")
+        }
+        return [UInt8](data)
+    }
+
+    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw DataError(file: path, "cannot write the PNG (\((error as NSError).localizedDescription)); check that the folder exists and is writable")
         }
     }
 
     private static func message(_ image: png_image) -> String {
         var copy = image.message
-        return withUnsafeBytes(of: &copy) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-    }
-
-    /// The IHDR bit depth (byte 24 of a PNG file), so 16-bit files are read as 16-bit.
-    private static func sourceBitDepth(_ path: String) -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return 8 }
-        defer { try? handle.close() }
-        let header = handle.readData(ofLength: 25)
-        return header.count == 25 ? Int(header[24]) : 8
+        return withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

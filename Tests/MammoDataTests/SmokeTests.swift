@@ -1,5 +1,0 @@
-import XCTest
-
-final class MammoDataTestsSmoke: XCTestCase {
-    func testBuilds() { XCTAssertTrue(true) }
-}
