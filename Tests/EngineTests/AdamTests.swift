@@ -130,7 +130,7 @@ final class AdamTests: XCTestCase {
             (["optimizer.step": HostTensor(shape: [1], scalars: [2.5])], "whole number"),
             (["optimizer.step": step, "optimizer.w.exp_avg": HostTensor(zeros: [3]), "optimizer.w.exp_avg_sq": HostTensor(zeros: [3])],
              "'optimizer.w.exp_avg' has shape [3]"),
-            (["optimizer.step": step, "optimizer.v.exp_avg": HostTensor(zeros: [2])], "'optimizer.v.exp_avg' belongs to no trainable"),
+            (["optimizer.step": step, "optimizer.v.exp_avg": HostTensor(zeros: [2])], "'optimizer.v.exp_avg' belongs to no weight"),
             (["optimizer.step": step, "optimizer.w.exp_avg": HostTensor(zeros: [2])], "'optimizer.w.exp_avg_sq' is missing"),
             (["optimizer.step": step, "optimizer.w.momentum": HostTensor(zeros: [2])], "unexpected optimizer tensor 'optimizer.w.momentum'"),
         ]

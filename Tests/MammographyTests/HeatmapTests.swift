@@ -1,3 +1,4 @@
+import Foundation
 import MammoData
 import XCTest
 @testable import Mammography
@@ -63,6 +64,11 @@ final class HeatmapTests: XCTestCase {
         let soft = try Heatmap.probabilityImage(probability: p, width: 2, height: 2)
         XCTAssertEqual(soft.bitDepth, 16)
         XCTAssertEqual(soft.pixels, [0, 32768, 65535, 65535])
+        let png = try Heatmap.probabilityPNG(probability: p, width: 2, height: 2)
+        let path = NSTemporaryDirectory() + "/heatmap-probability-\(getpid()).png"
+        try Data(png).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(try PNG.readGray(path), soft, "16-bit PNG keeps p · 65535 exactly")
         let hard = try Heatmap.hardMask(probability: p, width: 2, height: 2, threshold: 0.5)
         XCTAssertEqual(hard.pixels, [0, 0, 255, 255])
     }

@@ -37,7 +37,8 @@ public struct SafeTensorsFile: Equatable, Sendable {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            // Read, not memory-mapped: a file truncated by someone else while mapped would be a SIGBUS.
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw EngineError.checkpoint(file: path, reason: "cannot read the file; check that it is a readable file")
         }

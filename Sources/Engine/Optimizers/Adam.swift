@@ -8,8 +8,8 @@ import Foundation
 ///     θ ← θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
 ///
 /// β1 and β2 are Doubles, like PyTorch's Python floats: 1 − β is formed in Double and only then
-/// rounded to Float (1 − Float(0.999) is off by 1.3e-5 relative), and bias corrections are Double. Frozen parameters
-/// (`isTrainable == false`) and buffers are never touched and get no state.
+/// rounded to Float (1 − Float(0.999) is off by 1.3e-5 relative); bias corrections are Double.
+/// Frozen parameters (`isTrainable == false`) and buffers are never touched.
 ///
 /// State, as checkpoint tensors (see `stateTensors()`):
 ///     optimizer.step                 [1]          number of steps taken
@@ -134,8 +134,9 @@ public final class Adam {
     }
 
     /// Restores state written by `stateTensors()` (names with the `optimizer.` prefix).
-    /// Moments must match a trainable parameter by name and shape; trainable parameters
-    /// without saved moments start from zero. Errors name `file` and the tensor.
+    /// Moments must match a weight by name and shape (frozen weights keep theirs, as in
+    /// PyTorch, for when they are unfrozen); weights without saved moments start from zero.
+    /// Errors name `file` and the tensor; on error the optimizer is unchanged.
     public func loadState(_ tensors: [String: HostTensor], parameters: [Parameter], file: String) throws {
         func failure(_ reason: String) -> EngineError { .checkpoint(file: file, reason: reason) }
         guard let stepTensor = tensors[Self.stepStateName] else {
@@ -144,14 +145,15 @@ public final class Adam {
         guard stepTensor.count == 1, let savedStep = Int(exactly: stepTensor.scalars[0]), savedStep >= 0 else {
             throw failure("\(Self.stepStateName) must hold one non-negative whole number; the checkpoint is damaged")
         }
-        let trainable = Dictionary(parameters.filter(Self.updates).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let weights = Dictionary(parameters.filter { $0.kind == .weight }.map { ($0.name, $0) },
+                                 uniquingKeysWith: { first, _ in first })
         var restored: [String: Moments] = [:]
         for (name, tensor) in tensors.sorted(by: { $0.key < $1.key }) where name != Self.stepStateName {
             guard let parameterName = Self.parameterName(ofState: name) else {
                 throw failure("unexpected optimizer tensor '\(name)'; the checkpoint was not written by this version")
             }
-            guard let parameter = trainable[parameterName] else {
-                throw failure("optimizer tensor '\(name)' belongs to no trainable parameter; check --arch and frozen layers")
+            guard let parameter = weights[parameterName] else {
+                throw failure("optimizer tensor '\(name)' belongs to no weight of the model; check --arch")
             }
             guard tensor.shape == parameter.shape else {
                 throw failure("optimizer tensor '\(name)' has shape \(tensor.shape) but parameter '\(parameterName)' "

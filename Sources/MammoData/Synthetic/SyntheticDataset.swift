@@ -50,7 +50,7 @@ public enum SyntheticDataset {
                                          laterality: phantom.laterality, view: phantom.view)
                 try writer.add(entry, image: phantom.image, mask: phantom.mask)
                 if options.writeDICOM {
-                    try SyntheticDICOM.write(phantom, entry: entry, seed: options.seed,
+                    try SyntheticDICOM.write(phantom, entry: entry, index: index,
                                              to: (dicomFolder as NSString).appendingPathComponent(entry.id + ".dcm"))
                 }
                 progress?()

@@ -54,6 +54,11 @@ public enum Heatmap {
         return GrayImage(width: width, height: height, bitDepth: 16, pixels: pixels)
     }
 
+    /// `probabilityImage` as PNG file bytes (16-bit gray), ready to write or embed.
+    public static func probabilityPNG(probability: [Float], width: Int, height: Int) throws -> [UInt8] {
+        try PNG.encode(probabilityImage(probability: probability, width: width, height: height))
+    }
+
     /// The hard mask as 8-bit gray, the dataset's mask convention: 255 where p > threshold, else 0.
     public static func hardMask(probability: [Float], width: Int, height: Int, threshold: Float = 0.5) throws -> GrayImage {
         try checkPixelCount(probability.count, width: width, height: height, "heatmap: probability map")
