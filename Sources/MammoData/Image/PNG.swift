@@ -53,12 +53,12 @@ public enum PNG {
 
     /// Writes an 8- or 16-bit grayscale PNG atomically (temp file + rename).
     public static func write(_ gray: GrayImage, to path: String) throws {
-        try writeAtomically(try encode(gray), to: path)
+        try AtomicWrite.write(try encode(gray), to: path, what: "PNG")
     }
 
     /// Writes an 8-bit RGB PNG atomically.
     public static func write(_ rgb: RGBImage, to path: String) throws {
-        try writeAtomically(try encode(rgb), to: path)
+        try AtomicWrite.write(try encode(rgb), to: path, what: "PNG")
     }
 
     /// An 8- or 16-bit grayscale PNG in memory (e.g. to embed as base64 in HTML).
@@ -119,14 +119,6 @@ public enum PNG {
             throw DataError(file: path, exists ? "cannot be read; check its permissions" : "no such file; check the path")
         }
         return [UInt8](data)
-    }
-
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DataError(file: path, "cannot write the PNG (\((error as NSError).localizedDescription)); check that the folder exists and is writable")
-        }
     }
 
     private static func message(_ image: png_image) -> String {
