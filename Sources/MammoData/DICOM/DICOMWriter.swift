@@ -81,7 +81,7 @@ public enum DICOMWriter {
             appendRLEPixelData(samples, image: image, to: &e)
         } else if image.bitDepth == 16 {
             e.appendHeader(.pixelData, vr: "OW", length: samples.count * 2)
-            for sample in samples { e.appendUInt16(sample) }
+            e.appendWords(samples)
         } else {
             e.append(.pixelData, vr: "OB", value: samples.map { UInt8(min($0, 255)) })
         }
