@@ -4,7 +4,8 @@ import Mammography
 import XCTest
 
 /// Names, shapes, order and counts of every network's tensors equal the reference's
-/// `state_dict` (minus num_batches_tracked), from Fixtures/models/contracts.json.
+/// `state_dict` (minus num_batches_tracked), and the summary's multiply-accumulates equal
+/// PyTorch's FlopCounterMode count, from Fixtures/models/contracts.json.
 final class ModelContractTests: XCTestCase {
     /// The acceptance numbers: PyTorch's `sum(p.numel() for p in model.parameters())` at width 1.0.
     static let referenceWeightCounts: [Architecture: Int] = [
@@ -25,6 +26,8 @@ final class ModelContractTests: XCTestCase {
                 XCTAssertEqual(model.parameters.map(\.name), tensors.map { $0[0] as? String ?? "" }, label)
                 XCTAssertEqual(model.parameters.map(\.shape), tensors.map { $0[1] as? [Int] ?? [] }, label)
                 XCTAssertEqual(model.weightCount, expected["parameters"] as? Int, label)
+                let macs = model.summarize(inputShape: [1, 1, 640, 640]).reduce(0) { $0 + $1.multiplyAccumulates }
+                XCTAssertEqual(macs, expected["macs_640"] as? Int, "\(label): multiply-accumulates at 640×640")
                 if width == "1.0" { XCTAssertEqual(model.weightCount, Self.referenceWeightCounts[architecture], label) }
                 XCTAssertEqual(model.architecture, architecture)
             }

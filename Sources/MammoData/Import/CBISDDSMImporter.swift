@@ -102,8 +102,12 @@ public struct CBISDDSMImporter: Sendable {
 
     /// `P_00001` from a name that holds one, else the name's stem.
     static func patientID(fromName name: String) -> String {
-        if let range = name.range(of: #"P_\d{5}"#, options: .regularExpression) { return String(name[range]) }
-        return DatasetEntry.sanitizedID((name as NSString).deletingPathExtension)
+        patientToken(in: name) ?? DatasetEntry.sanitizedID((name as NSString).deletingPathExtension)
+    }
+
+    /// The DDSM patient token `P_NNNNN` in a name, if any.
+    static func patientToken(in name: String) -> String? {
+        name.range(of: #"P_\d{5}"#, options: .regularExpression).map { String(name[$0]) }
     }
 
     private func descriptionFiles() throws -> [String] {

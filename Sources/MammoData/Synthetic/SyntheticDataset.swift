@@ -10,8 +10,9 @@ public enum SyntheticDataset {
         public var seed: UInt64 = 1
         public var valFraction: Double = 0.1
         public var testFraction: Double = 0.2
-        /// Also write every image as DICOM into `ROOT/dicom/ID.dcm` (as acquired: right breasts
-        /// mirrored, laterality and view in the header), so the readers are exercised end to end.
+        /// Also write every image as DICOM into `ROOT/dicom/images/ID.dcm` (as acquired: right
+        /// breasts mirrored, laterality and view in the header) with its mask in `ROOT/dicom/masks/`,
+        /// so the readers and the folder importer are exercised end to end.
         public var writeDICOM: Bool = false
         public init() {}
     }
@@ -33,7 +34,14 @@ public enum SyntheticDataset {
         let writer = try DatasetWriter(root: root, overwrite: overwrite)
         let dicomFolder = (root as NSString).appendingPathComponent("dicom")
         if options.writeDICOM {
-            try? FileManager.default.createDirectory(atPath: dicomFolder, withIntermediateDirectories: true)
+            for sub in ["images", "masks"] {
+                do {
+                    try FileManager.default.createDirectory(atPath: (dicomFolder as NSString).appendingPathComponent(sub),
+                                                            withIntermediateDirectories: true)
+                } catch {
+                    throw DataError(file: dicomFolder, "cannot create the DICOM folder (\(error.localizedDescription)); check permissions")
+                }
+            }
         }
         let generator = SyntheticMammogramGenerator(size: options.size, normalFraction: options.normalFraction, seed: options.seed)
         let patients = (0..<options.count).map(patientID(ofImage:))
@@ -50,8 +58,7 @@ public enum SyntheticDataset {
                                          laterality: phantom.laterality, view: phantom.view)
                 try writer.add(entry, image: phantom.image, mask: phantom.mask)
                 if options.writeDICOM {
-                    try SyntheticDICOM.write(phantom, entry: entry, index: index,
-                                             to: (dicomFolder as NSString).appendingPathComponent(entry.id + ".dcm"))
+                    try SyntheticDICOM.write(phantom, entry: entry, index: index, folder: dicomFolder)
                 }
                 progress?()
             } catch {

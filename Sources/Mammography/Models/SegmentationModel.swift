@@ -7,6 +7,11 @@ import Engine
 /// before any work). Output logits `[N, 2, H, W]` for the segmenters, `[N, 2]` for the
 /// classifier. `parameters` lists the reference `state_dict` (minus `num_batches_tracked`)
 /// with the same names, shapes and order.
+///
+/// The forward pass offers every stage's output to `Context.capture` under the stage's
+/// name — the reference's module names ("encoder.conv5_4", "up1", "tconv1", "logits") plus
+/// named functional steps ("encoder.pool1", "up1_resize", "tconv1_relu", "up2_add", "pool5")
+/// — exactly the row names of `summarize`.
 public protocol SegmentationModel: Layer {
     var architecture: Architecture { get }
     var width: Double { get }
