@@ -34,6 +34,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MammographyTests", dependencies: ["Mammography", "Engine", "DNNLBackend", "MammoData"],
                     resources: [.copy("Fixtures")]),
+        // Spawns the built `mammoseg` executable (swift test builds it) to test the CLI end to end.
+        .testTarget(name: "CLITests", dependencies: ["Mammography", "Engine", "MammoData"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -31,6 +31,9 @@ public final class Trainer {
     private(set) var startBatch = 0
     private var metrics: [[String: Double]] = []
     private var bestScore = -Double.infinity
+    /// Loss sum and step count of the epoch in progress when an interrupted run was saved.
+    private var resumedLossSum: Double = 0
+    private var resumedSteps = 0
     private let loader: TrainingLoader
     private let schedule: LearningRateSchedule
 
@@ -46,9 +49,10 @@ public final class Trainer {
         var configuration = configuration
         if resume {
             let saved = try run.readConfig()
-            guard saved.sameExperiment(as: configuration) else {
-                throw TrainingError.configuration("\(run.configFile): --resume with different settings than the run was started with; "
-                    + "use the same options or a new --out")
+            let changed = saved.differences(from: configuration)
+            guard changed.isEmpty else {
+                throw TrainingError.configuration("\(run.configFile): --resume with settings the run was not started with "
+                    + "(\(changed.joined(separator: ", "))); use the run's options or a new --out")
             }
             configuration.epochs = max(configuration.epochs, saved.epochs)
         }
@@ -59,6 +63,8 @@ public final class Trainer {
         guard !dataset.entries(split: .train).isEmpty else {
             throw TrainingError.configuration("\(configuration.data): no images in the train split; check manifest.csv")
         }
+        // Header reads only: a mismatched pair fails now rather than hours into training.
+        try dataset.checkImageAndMaskSizes(dataset.entries(split: .train) + dataset.entries(split: .val))
         model = try makeModel(architecture, width: configuration.width, seed: configuration.seed)
         optimizer = Adam(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
         loader = try TrainingLoader(dataset: dataset, split: .train, configuration: Self.loaderConfiguration(configuration))
@@ -100,7 +106,8 @@ public final class Trainer {
             optimizer.learningRate = learningRate(epoch: epoch)
             observer?.epochStarted(epoch + 1, of: configuration.epochs, batches: perEpoch)
             let epochStart = Date()
-            var lossSum: Double = 0, steps = 0
+            let resuming = epoch == startEpoch && startBatch > 0
+            var lossSum = resuming ? resumedLossSum : 0, steps = resuming ? resumedSteps : 0
             let batches = loader.batches(epoch: epoch, startingAt: epoch == startEpoch ? startBatch : 0)
             defer { batches.cancel() }
             while let batch = try batches.next() {
@@ -112,7 +119,8 @@ public final class Trainer {
                                        imagesPerSecond: Double(batch.count) / Date().timeIntervalSince(stepStart))
                 let outOfTime = configuration.timeBudgetSeconds.map { Date().timeIntervalSince(started) > $0 } ?? false
                 if shouldStop() || (outOfTime && batchIndex + 1 < perEpoch) {
-                    try saveCheckpoint(to: run.interruptedCheckpoint, epoch: epoch, nextBatch: batchIndex + 1)
+                    try saveCheckpoint(to: run.interruptedCheckpoint, epoch: epoch, nextBatch: batchIndex + 1,
+                                       epochLoss: (lossSum, steps))
                     run.log("stopped in epoch \(epoch + 1) after batch \(batchIndex + 1); resume with --resume")
                     return false
                 }
@@ -175,30 +183,42 @@ public final class Trainer {
         return report.summaryMetrics(prefix: "val_")
     }
 
+    /// Writes the epoch's files in an order that makes a kill between any two of them harmless:
+    /// metrics (rows past the newest checkpoint are dropped on resume), best (rewritten
+    /// identically if the epoch is replayed), then the epoch checkpoint — which carries the
+    /// updated best score, so a resumed run picks the same best epoch as an uninterrupted one.
     private func finishEpoch(_ epoch: Int, row: [String: Double]) throws {
-        try saveCheckpoint(to: run.epochCheckpoint(epoch + 1), epoch: epoch + 1, nextBatch: 0)
+        try run.writeMetrics(metrics)
         let score = model.architecture == .classifier ? (row["val_auc"] ?? .nan) : (row["val_dice"] ?? .nan)
         let comparable = score.isNaN ? -1 : score
         if comparable > bestScore || !FileManager.default.fileExists(atPath: run.bestCheckpoint) {
             bestScore = comparable
             try saveCheckpoint(to: run.bestCheckpoint, epoch: epoch + 1, nextBatch: 0)
         }
+        try saveCheckpoint(to: run.epochCheckpoint(epoch + 1), epoch: epoch + 1, nextBatch: 0)
         try? FileManager.default.removeItem(atPath: run.interruptedCheckpoint)
-        try run.writeMetrics(metrics)
         run.log("epoch \(epoch + 1): " + row.keys.sorted().map { "\($0)=\(String(format: "%.5g", row[$0]!))" }.joined(separator: " "))
     }
 
     // MARK: Checkpoints
 
-    func checkpointMetadata(epoch: Int, nextBatch: Int) -> [String: String] {
-        ["arch": configuration.architecture, "size": String(configuration.size), "width": String(configuration.width),
-         "epoch": String(epoch), "next_batch": String(nextBatch), "seed": String(configuration.seed),
-         "best_score": String(bestScore)]
+    /// `epoch`: completed epochs; `next_batch`: the first batch of epoch `epoch` still to run;
+    /// `epoch_loss_sum`/`epoch_steps`: the loss so far of that epoch (mid-epoch saves only).
+    /// Doubles are written with `description`, which round-trips exactly.
+    func checkpointMetadata(epoch: Int, nextBatch: Int, epochLoss: (sum: Double, steps: Int)?) -> [String: String] {
+        var metadata = ["arch": configuration.architecture, "size": String(configuration.size),
+                        "width": String(configuration.width), "epoch": String(epoch), "next_batch": String(nextBatch),
+                        "seed": String(configuration.seed), "best_score": String(bestScore)]
+        if let epochLoss {
+            metadata["epoch_loss_sum"] = String(epochLoss.sum)
+            metadata["epoch_steps"] = String(epochLoss.steps)
+        }
+        return metadata
     }
 
-    func saveCheckpoint(to path: String, epoch: Int, nextBatch: Int) throws {
+    func saveCheckpoint(to path: String, epoch: Int, nextBatch: Int, epochLoss: (sum: Double, steps: Int)? = nil) throws {
         try Checkpoint.save(parameters: model.parameters, optimizer: optimizer,
-                            metadata: checkpointMetadata(epoch: epoch, nextBatch: nextBatch), to: path)
+                            metadata: checkpointMetadata(epoch: epoch, nextBatch: nextBatch, epochLoss: epochLoss), to: path)
     }
 
     /// Loads the newest state: an interrupted mid-epoch checkpoint if present, else the
@@ -218,6 +238,8 @@ public final class Trainer {
         startEpoch = Int(checkpoint.metadata["epoch"] ?? "0") ?? 0
         startBatch = Int(checkpoint.metadata["next_batch"] ?? "0") ?? 0
         bestScore = Double(checkpoint.metadata["best_score"] ?? "") ?? -.infinity
+        resumedLossSum = Double(checkpoint.metadata["epoch_loss_sum"] ?? "") ?? 0
+        resumedSteps = Int(checkpoint.metadata["epoch_steps"] ?? "") ?? 0
         if configuration.freezeEncoder { model.setEncoderFrozen(true) }
         metrics = metrics.filter { Int($0["epoch"] ?? 0) <= startEpoch }
         run.log("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")

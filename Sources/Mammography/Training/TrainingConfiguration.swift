@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that defines a training run; saved as `RUN/config.json` and checked on
 /// `--resume` so a resumed run continues the same experiment.
 ///
@@ -34,10 +36,19 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// The fields that must agree for `--resume` (budget and threads may change).
     public func sameExperiment(as other: TrainingConfiguration) -> Bool {
-        var a = self, b = other
-        a.epochs = 0; b.epochs = 0
-        a.threads = nil; b.threads = nil
-        a.timeBudgetSeconds = nil; b.timeBudgetSeconds = nil
-        return a == b
+        differences(from: other).isEmpty
+    }
+
+    /// The config.json keys whose values differ from `other`'s, sorted, leaving out those a
+    /// resumed run may change (epochs, threads, time budget); empty for the same experiment.
+    public func differences(from other: TrainingConfiguration) -> [String] {
+        func fields(_ c: TrainingConfiguration) -> [String: String] {
+            var c = c
+            c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil
+            let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
+            return object.mapValues { "\($0)" }
+        }
+        let a = fields(self), b = fields(other)
+        return Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
     }
 }

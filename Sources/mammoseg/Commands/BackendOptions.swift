@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DNNLBackend
 import Engine
 
@@ -20,6 +21,25 @@ struct BackendOptions: ParsableArguments {
 
     func makeBackend() throws -> Backend {
         backend == "reference" ? ReferenceBackend() : try DNNLBackend(threads: threads)
+    }
+}
+
+/// Creates an output folder (and its parents), or explains in one line why it cannot.
+func createOutputFolder(_ path: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+        throw ValidationError("\(path): cannot create the output folder (\(error.localizedDescription)); choose a writable --out")
+    }
+}
+
+/// Checks, before long work, that `file` can be written later: its folder exists and is writable.
+func checkWritable(_ file: String) throws {
+    let folder = (file as NSString).deletingLastPathComponent
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue,
+          FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+        throw ValidationError("\(file): its folder does not exist or is not writable; create it or choose another path")
     }
 }
 

@@ -10,12 +10,13 @@ struct DemoCommand: ParsableCommand {
         abstract: "The main job on synthetic data: generate, train, evaluate, predict, report.",
         discussion: """
         1. Generates --count synthetic mammograms (--image-size², about half normal) into OUT/data.
-        2. Trains the study's final network (dilated-resize) for at most --minutes of training, keeping the
-           checkpoint with the best validation Dice (OUT/run).
-        3. Evaluates that checkpoint on the held-out test split (OUT/evaluation.json) and prints Dice on
-           positive images and the false-positive rate on normal images.
+        2. Trains the study's final network (dilated-resize) for at most --minutes of training, keeping the \
+        checkpoint with the best validation Dice (OUT/run).
+        3. Evaluates that checkpoint on the held-out test split (OUT/evaluation.json) and prints Dice on \
+        positive images and the false-positive rate on normal images.
         4. Writes probability heatmaps of a few test images (OUT/predictions) and the run's report.html.
-        The recipe suits a laptop CPU: --size 128 crops of 256² images, width 0.25, batch 8, Adam 2e-3
+
+        The recipe suits a laptop CPU: --size 128 crops of 256² images, width 0.25, batch 8, Adam 2e-3 \
         decayed ×0.85 every 10 epochs, pos-weight 6 (the study's 18 over-predicts at this scale).
         """)
 
@@ -40,7 +41,7 @@ struct DemoCommand: ParsableCommand {
         do {
             let started = Date()
             let data = out + "/data", runFolder = out + "/run", predictions = out + "/predictions"
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try createOutputFolder(out)
             if (try? PreparedDataset(root: data)) == nil {
                 var options = SyntheticDataset.Options()
                 options.count = count; options.size = imageSize; options.seed = seed
@@ -71,7 +72,7 @@ struct DemoCommand: ParsableCommand {
             try writeFileAtomically(report.json(), to: out + "/evaluation.json")
             print(report.textTable())
 
-            try FileManager.default.createDirectory(atPath: predictions, withIntermediateDirectories: true)
+            try createOutputFolder(predictions)
             let predictor = Predictor(model: trainer.model, backend: backend, tileSize: size)
             for entry in test.filter({ $0.label != .normal }).prefix(2) + test.filter({ $0.label == .normal }).prefix(2) {
                 let image = try dataset.loadImage(entry)

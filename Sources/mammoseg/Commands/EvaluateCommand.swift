@@ -9,9 +9,9 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a checkpoint on a split of a prepared dataset.",
         discussion: """
-        On positive images: Dice and IoU (foreground only; pooled and per-image mean), pixel recall, precision,
-        specificity. On normal images: the false-positive rate over breast pixels. Image level: ROC AUC of the
-        maximum probability, and the study's rule (positive when more than H·W/750 pixels exceed the threshold).
+        On positive images: Dice and IoU (foreground only; pooled and per-image mean), pixel recall, precision, \
+        specificity. On normal images: the false-positive rate over breast pixels. Image level: ROC AUC of the \
+        maximum probability, and the study's rule (positive when more than H·W/750 pixels exceed the threshold). \
         Lesions: FROC sensitivity at 0.1, 0.5, 1 and 2 false positives per image. Prints a table; --json writes JSON.
         """)
 
@@ -38,6 +38,9 @@ struct EvaluateCommand: ParsableCommand {
             guard !entries.isEmpty else {
                 throw TrainingError.configuration("\(data): the \(split) split is empty; choose another --split")
             }
+            // Fail before the work, not after it: unreadable pairs and an unwritable --json.
+            try dataset.checkImageAndMaskSizes(entries)
+            if let json { try checkWritable(json) }
             let backend = try engine.makeBackend()
             if loaded.model.architecture == .classifier {
                 let m = try ClassifierEvaluation.evaluate(model: loaded.model, backend: backend, dataset: dataset,

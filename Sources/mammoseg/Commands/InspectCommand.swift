@@ -9,7 +9,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Save a grid of one layer's feature maps for an input image.",
         discussion: """
-        Layer names are the reference module names, e.g. encoder.conv5_4, up1, up2, tconv1 (see `mammoseg summary`).
+        Layer names are the reference module names, e.g. encoder.conv5_4, up1, up2, tconv1 (see `mammoseg summary`). \
         Each map is normalised to its own range. The study used such grids to see transpose-convolution artifacts.
         """)
 
@@ -26,6 +26,7 @@ struct InspectCommand: ParsableCommand {
         do {
             let loaded = try LoadedModel(checkpoint: checkpoint, architecture: arch, width: width)
             let image = try ImageFile.readGray(input)
+            try checkWritable(out)
             let maps = try FeatureMaps.capture(model: loaded.model, backend: engine.makeBackend(), image: image,
                                                layer: layer, cropSize: size)
             let panels = try FigureGrid.featureMaps(maps.values, channels: maps.channels, width: maps.width, height: maps.height)

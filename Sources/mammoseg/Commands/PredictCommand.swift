@@ -8,9 +8,9 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Probability heatmaps of whole mammograms (PNG, DICOM or PGM).",
         discussion: """
-        For each input writes, into --out: NAME_probability.png (16-bit gray, p·65535), NAME_heatmap.png (the map in
-        colour over the mammogram, with a colour-scale legend), and with --mask NAME_mask.png (p > threshold).
-        Images larger than the training size run as overlapping tiles blended with a smooth window, so a full
+        For each input writes, into --out: NAME_probability.png (16-bit gray, p·65535), NAME_heatmap.png (the map in \
+        colour over the mammogram, with a colour-scale legend), and with --mask NAME_mask.png (p > threshold). \
+        Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
         3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image.
         """)
 
@@ -36,9 +36,13 @@ struct PredictCommand: ParsableCommand {
             guard loaded.model.architecture.isSegmenter else {
                 throw TrainingError.checkpoint(checkpoint, "is a classifier; predict needs a segmentation checkpoint")
             }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let tileSize = tile ?? loaded.size
-            try loaded.model.architecture.validate(inputSize: tileSize)
+            do {
+                try loaded.model.architecture.validate(inputSize: tileSize)
+            } catch {
+                throw ValidationError("--tile \(tileSize): \(error)")
+            }
+            try createOutputFolder(out)
             let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
             predictor.testTimeFlips = tta
             predictor.maxWholePixels = tileSize * tileSize * 4

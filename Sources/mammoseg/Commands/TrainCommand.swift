@@ -7,11 +7,11 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a network on a prepared dataset.",
         discussion: """
-        Defaults are the study's recipe: Adam 7e-4 decayed ×0.85 every 10 epochs, pos-weight 18, flips on.
-        Writes RUN/config.json, metrics.csv, log.txt, report.html and checkpoints/epoch-NNN.safetensors plus
-        checkpoints/best.safetensors (best validation Dice; ROC AUC for the classifier), all atomically.
-        Ctrl-C stops after the current step and saves; --resume continues a stopped or killed run exactly.
-        --arch classifier trains the normal/abnormal classifier on crops labelled by their masks; pass its
+        Defaults are the study's recipe: Adam 7e-4 decayed ×0.85 every 10 epochs, pos-weight 18, flips on. \
+        Writes RUN/config.json, metrics.csv, log.txt, report.html and checkpoints/epoch-NNN.safetensors plus \
+        checkpoints/best.safetensors (best validation Dice; ROC AUC for the classifier), all atomically. \
+        Ctrl-C stops after the current step and saves; --resume continues a stopped or killed run exactly. \
+        --arch classifier trains the normal/abnormal classifier on crops labelled by their masks; pass its \
         checkpoint to --init of a segmenter to start from its encoder (add --freeze encoder to train only the rest).
         """)
 
@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
     var arch: String = "dilated-resize"
     @Option(help: "Run folder to write.")
     var out: String
-    @Option(help: "Training crop size (multiple of 32; of 320 for the FCN family).")
+    @Option(help: "Training crop size (multiple of 32; of 320 for the FCN family; checked against --arch).")
     var size: Int = 256
     @Option(help: "Channel width multiplier (1.0 = the study's network).")
     var width: Double = 0.25
@@ -58,7 +58,6 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
         guard lr > 0, posWeight > 0 else { throw ValidationError("--lr and --pos-weight must be positive") }
-        guard size >= 32, size % 32 == 0 else { throw ValidationError("--size must be a positive multiple of 32, not \(size)") }
         guard width > 0 else { throw ValidationError("--width must be positive") }
         if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
     }
