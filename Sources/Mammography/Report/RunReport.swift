@@ -4,8 +4,8 @@ import MammoData
 /// One training run as a single self-contained `report.html`: no network access is
 /// needed to view it (inline CSS, inline SVG charts, PNG images embedded as base64).
 ///
-/// Sections: configuration table; a loss chart (every per-epoch key containing "loss")
-/// and a metric chart (the other keys) against the epoch; an optional summary table
+/// Sections: configuration table; a loss chart (every per-epoch key containing "loss"),
+/// a metric chart (the other keys) and charts of the learning rate and seconds per epoch; an optional summary table
 /// (e.g. `EvaluationReport.rows`); one row of image panels per case.
 public struct RunReport: Sendable {
     /// One row of images, e.g. input, label, probability map, hard prediction of one case.
@@ -28,8 +28,14 @@ public struct RunReport: Sendable {
         self.summary = summary; self.imageRows = imageRows
     }
 
-    /// The charts drawn from `epochs`: losses in one, everything else in another
-    /// (a chart with no series is left out).
+    /// Per-epoch bookkeeping drawn in charts of their own: on the metrics' [0, 1] scale,
+    /// seconds per epoch (tens to thousands) would flatten every metric to the axis.
+    public static let separatelyCharted: [(key: String, title: String)] = [
+        ("learning_rate", "Learning rate"), ("seconds", "Seconds per epoch"),
+    ]
+
+    /// The charts drawn from `epochs`: losses in one, the metrics in another, then one per
+    /// `separatelyCharted` key (a chart with no series is left out).
     public var charts: [SVGLineChart] {
         let keys = epochs.reduce(into: [String]()) { keys, row in
             for key in row.keys.sorted() where key != "epoch" && !keys.contains(key) { keys.append(key) }
@@ -42,9 +48,13 @@ public struct RunReport: Sendable {
             }
         }
         let losses = keys.filter { $0.lowercased().contains("loss") }
-        let metrics = keys.filter { !$0.lowercased().contains("loss") }
-        return [SVGLineChart(title: "Loss", xLabel: "epoch", series: series(losses)),
-                SVGLineChart(title: "Metrics", xLabel: "epoch", series: series(metrics))]
+        let own = Self.separatelyCharted.map(\.key)
+        let metrics = keys.filter { !$0.lowercased().contains("loss") && !own.contains($0) }
+        let bookkeeping = Self.separatelyCharted.filter { keys.contains($0.key) }.map { key, title in
+            SVGLineChart(title: title, xLabel: "epoch", series: series([key]))
+        }
+        return ([SVGLineChart(title: "Loss", xLabel: "epoch", series: series(losses)),
+                 SVGLineChart(title: "Metrics", xLabel: "epoch", series: series(metrics))] + bookkeeping)
             .filter { !$0.series.isEmpty }
     }
 
