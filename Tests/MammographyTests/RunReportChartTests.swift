@@ -18,4 +18,13 @@ final class RunReportChartTests: XCTestCase {
         XCTAssertEqual(charts[3].series.first?.points.map(\.y), [21, 22, 23])
         XCTAssertEqual(RunReport(title: "no timing", epochs: [["epoch": 1, "val_dice": 0.5]]).charts.map(\.title), ["Metrics"])
     }
+
+    /// A constant learning rate of 0.002 was drawn between ticks -0.998 and 1.
+    func testFlatSeriesAxisRunsFromZeroToTwiceTheValue() {
+        let chart = SVGLineChart(title: "Learning rate", xLabel: "epoch",
+                                 series: [.init(name: "learning_rate", points: [(x: 1, y: 0.002), (x: 2, y: 0.002)])])
+        let svg = chart.render()
+        XCTAssertTrue(svg.contains(">0.004<"), "top tick at twice the value")
+        XCTAssertFalse(svg.contains("-0.998"))
+    }
 }

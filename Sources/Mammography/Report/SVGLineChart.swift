@@ -55,7 +55,12 @@ public struct SVGLineChart: Sendable {
         }
         let xs = Self.ticks(low: finite.map(\.x).min()!, high: finite.map(\.x).max()!)
         var ys = Self.ticks(low: finite.map(\.y).min()!, high: finite.map(\.y).max()!)
-        if ys.count == 1 { ys = [ys[0] - 1, ys[0], ys[0] + 1] }
+        if ys.count == 1 {
+            // A flat series (a constant learning rate of 0.002): an axis from 0 to twice the
+            // value, not ±1 around it, which put 0.002 between ticks -0.998 and 1.
+            let value = ys[0]
+            ys = value == 0 ? Self.ticks(low: 0, high: 1) : Self.ticks(low: min(0, 2 * value), high: max(0, 2 * value))
+        }
         let x0 = xs.first!, x1 = xs.count > 1 ? xs.last! : xs[0] + 1
         let y0 = ys.first!, y1 = ys.last!
         func px(_ x: Double) -> Double { Double(left) + (x - x0) / (x1 - x0) * plotWidth }
