@@ -167,6 +167,15 @@ final class BadInputTests: XCTestCase {
                            naming: folder.join("fresh") + "/config.json")
     }
 
+    func testNewRunIntoTheFolderOfAnotherRun() throws {
+        let data = try dataset()
+        let run = RunFolder(root: folder.join("run"))
+        try run.create()
+        _ = FileManager.default.createFile(atPath: run.epochCheckpoint(3), contents: Data())
+        assertOneLineError(try mammoseg("train", "--data", data, "--out", run.root, "--size", "64"),
+                           naming: run.epochCheckpoint(3), mentioning: ["--resume", "--out"])
+    }
+
     // MARK: Output folders and sizes
 
     func testUnwritableOutputFolder() throws {

@@ -68,6 +68,13 @@ public final class Trainer {
         model = try makeModel(architecture, width: configuration.width, seed: configuration.seed)
         optimizer = Adam(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
         loader = try TrainingLoader(dataset: dataset, split: .train, configuration: Self.loaderConfiguration(configuration))
+        if !resume, let existing = run.epochCheckpoints().last?.path
+            ?? (FileManager.default.fileExists(atPath: run.interruptedCheckpoint) ? run.interruptedCheckpoint : nil) {
+            // A fresh run would mix its checkpoints with the old ones, and a later --resume
+            // would continue from whichever epoch is newest.
+            throw TrainingError.runFolder(run.root, "holds a training run already (\(existing)); add --resume to continue it, "
+                + "or choose a new --out")
+        }
         try run.create()
         if resume {
             try restoreLatestCheckpoint()
