@@ -129,6 +129,12 @@ final class BadInputTests: XCTestCase {
                            naming: classifier, mentioning: ["classifier"])
     }
 
+    func testCheckpointWithASizeItsArchitectureDoesNotAllow() throws {
+        let fcn = try checkpoint(.fcnTranspose, size: 256)
+        assertOneLineError(try mammoseg("predict", "--checkpoint", fcn, "--out", folder.join("out"), try image()),
+                           naming: fcn, mentioning: ["256", "320"])
+    }
+
     func testCheckpointOfAnotherWidth() throws {
         let narrow = try checkpoint(.dilatedResize, width: 0.0625)
         assertOneLineError(try mammoseg("predict", "--checkpoint", narrow, "--width", "0.125",

@@ -20,7 +20,11 @@ public struct LoadedModel {
             throw TrainingError.checkpoint(path, "the checkpoint does not say its width; pass --width")
         }
         self.size = size ?? checkpoint.metadata["size"].flatMap(Int.init) ?? 256
-        try arch.validate(inputSize: self.size)
+        do {
+            try arch.validate(inputSize: self.size)
+        } catch {
+            throw TrainingError.checkpoint(path, "size \(self.size) in its metadata is not usable (\(error)); the checkpoint is damaged or was not written by mammoseg")
+        }
         model = try makeModel(arch, width: width, seed: 0)
         _ = try checkpoint.apply(to: model.parameters, strict: true)
         self.checkpoint = checkpoint
