@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         Defaults are the study's recipe: Adam 7e-4 decayed ×0.85 every 10 epochs, pos-weight 18, flips on. \
         Writes RUN/config.json, metrics.csv, log.txt, report.html and checkpoints/epoch-NNN.safetensors plus \
         checkpoints/best.safetensors (best validation Dice; ROC AUC for the classifier), all atomically. \
-        Ctrl-C stops after the current step and saves; --resume continues a stopped or killed run exactly. \
+        Ctrl-C stops after the current step and saves; --resume continues a stopped or killed run exactly \
+        (bit for bit on the same machine with the same --threads). \
         --arch classifier trains the normal/abnormal classifier on crops labelled by their masks; pass its \
         checkpoint to --init of a segmenter to start from its encoder (add --freeze encoder to train only the rest).
         """)
