@@ -77,23 +77,25 @@ final class SyntheticTests: XCTestCase {
     func testBestGlobalThresholdScoresPoorly() {
         let generator = SyntheticMammogramGenerator(size: 96, normalFraction: 0, seed: 7)
         let phantoms = (0..<12).map(generator.make(index:))
-        // Histograms of foreground and background intensities (12-bit bins).
-        var foreground = [Int](repeating: 0, count: 4097), background = [Int](repeating: 0, count: 4097)
+        var baseline = ThresholdBaseline()
         for phantom in phantoms {
             XCTAssertTrue(phantom.mask.hasForeground)
-            for (value, label) in zip(phantom.image.pixels, phantom.mask.pixels) {
-                if label != 0 { foreground[Int(value) >> 4] += 1 } else { background[Int(value) >> 4] += 1 }
-            }
+            baseline.add(image: phantom.image, mask: phantom.mask)
         }
-        let totalForeground = foreground.reduce(0, +)
-        var best = 0.0, tp = 0, fp = 0
-        for bin in stride(from: 4096, through: 0, by: -1) {
-            tp += foreground[bin]; fp += background[bin]
-            best = max(best, 2 * Double(tp) / Double(tp + fp + totalForeground))
-        }
+        let best = baseline.bestDice
         print("synthetic baseline: best global threshold Dice = \(best)")
         XCTAssertLessThanOrEqual(best, 0.3)
         XCTAssertGreaterThan(best, 0.0)
+    }
+
+    func testThresholdBaselineFindsAnEasyLesion() {
+        // A lesion that is the only bright region: some threshold segments it perfectly.
+        var image = GrayImage(width: 8, height: 8, bitDepth: 16), mask = GrayImage(width: 8, height: 8, bitDepth: 8)
+        for i in 0..<64 { image.pixels[i] = UInt16(i * 100) }
+        for i in 60..<64 { image.pixels[i] = 60000; mask.pixels[i] = 255 }
+        var baseline = ThresholdBaseline()
+        baseline.add(image: image, mask: mask)
+        XCTAssertEqual(baseline.bestDice, 1, accuracy: 1e-12)
     }
 
     func testPhantomsVaryBitDepthAndBothViews() {
