@@ -65,6 +65,10 @@ final class SyntheticTests: XCTestCase {
                            try Data(contentsOf: URL(fileURLWithPath: folder.join("b", entry.mask))))
             let (image, mask) = try dataset.loadPair(entry)
             XCTAssertEqual([image.width, image.height, image.bitDepth, mask.bitDepth], [64, 64, 16, 8])
+            let summary = try ImageFile.summary(folder.join("a", entry.image))
+            XCTAssertEqual([summary.width, summary.height, summary.bitDepth], [64, 64, 16])
+            XCTAssertEqual(summary.format, .png)
+            XCTAssertEqual(try ImageFile.readGray(folder.join("a", entry.mask)).pixels.filter { $0 != 0 && $0 != 255 }.count, 0)
             XCTAssertEqual(mask.hasForeground, entry.label != .normal, entry.id)
             XCTAssertEqual(entry.lesionType.isEmpty, entry.label == .normal)
         }
