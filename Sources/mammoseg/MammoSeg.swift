@@ -6,6 +6,6 @@ struct MammoSeg: ParsableCommand {
         commandName: "mammoseg",
         abstract: "Dense segmentation of mammograms: train, evaluate and run the study's networks on a CPU.",
         version: "0.1.0",
-        subcommands: [SynthCommand.self, ImportCommand.self, LoaderBenchCommand.self]
+        subcommands: [InfoCommand.self, ConvertCommand.self, SynthCommand.self, ImportCommand.self, LoaderBenchCommand.self]
     )
 }

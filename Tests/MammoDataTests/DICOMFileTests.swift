@@ -52,6 +52,25 @@ final class DICOMFileTests: XCTestCase {
         XCTAssertEqual(mono1.pixels.last, 0)
     }
 
+    /// A raw big-endian data set (no preamble, no meta group) with 8-bit samples in OW: the
+    /// encoding is sniffed from the first element, and OW's 16-bit byte swap is undone.
+    func testRawBigEndianDataSetWithEightBitSamplesInOW() throws {
+        var encoder = DICOMElementEncoder(explicitVR: true, bigEndian: true)
+        encoder.append(.rows, unsignedShort: 1)
+        encoder.append(.columns, unsignedShort: 3)
+        encoder.append(.bitsAllocated, unsignedShort: 8)
+        encoder.append(.bitsStored, unsignedShort: 8)
+        encoder.append(.highBit, unsignedShort: 7)
+        encoder.append(.pixelRepresentation, unsignedShort: 0)
+        // Samples 10, 20, 30 (+ pad) as big-endian 16-bit words: [20, 10], [0, 30].
+        encoder.append(.pixelData, vr: "OW", value: [20, 10, 0, 30])
+        let path = try Fixtures.temporaryFolder(self) + "/raw-be.dcm"
+        try Data(encoder.bytes).write(to: URL(fileURLWithPath: path))
+        let file = try DICOMFile(path: path)
+        XCTAssertEqual(file.transferSyntaxUID, DICOMTransferSyntax.explicitVRBigEndian.uid)
+        XCTAssertEqual(file.storedValues, [10, 20, 30])
+    }
+
     func testJPEGIsRefusedByName() throws {
         let path = try Fixtures.path("dicom", "jpeg_baseline.dcm")
         XCTAssertThrowsError(try DICOMFile(path: path)) { error in

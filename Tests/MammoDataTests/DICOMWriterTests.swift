@@ -84,7 +84,7 @@ final class DICOMWriterTests: XCTestCase {
         XCTAssertThrowsError(try DICOMWriter.write(image, to: folder + "/a.dcm",
                                                    attributes: DICOMAttributes(patientID: String(repeating: "x", count: 65))))
         XCTAssertThrowsError(try DICOMWriter.write(image, to: folder + "/no/such/folder/a.dcm")) { error in
-            XCTAssertTrue(String(describing: error).contains("check that the folder exists"), "\(error)")
+            XCTAssertTrue(String(describing: error).contains("does not exist; create it first"), "\(error)")
         }
     }
 

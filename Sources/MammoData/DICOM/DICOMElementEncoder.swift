@@ -21,6 +21,15 @@ struct DICOMElementEncoder {
         }
     }
 
+    /// 16-bit words in this encoding's byte order (native pixel data), in one pass.
+    mutating func appendWords(_ words: [UInt16]) {
+        bytes.reserveCapacity(bytes.count + 2 * words.count)
+        for word in words {
+            let (high, low) = (UInt8(word >> 8), UInt8(word & 0xFF))
+            if bigEndian { bytes.append(high); bytes.append(low) } else { bytes.append(low); bytes.append(high) }
+        }
+    }
+
     mutating func appendTag(_ tag: DICOMTag) { appendUInt16(tag.group); appendUInt16(tag.element) }
 
     /// Tag, VR (explicit only) and length. `length` nil means undefined (0xFFFFFFFF).

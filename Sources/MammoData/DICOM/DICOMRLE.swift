@@ -17,6 +17,11 @@ enum DICOMRLE {
         guard segmentCount == planes else {
             throw corrupt("\(segmentCount) segments, expected \(planes) (one per byte of a \(planes * 8)-bit sample)")
         }
+        // A 2-byte PackBits run yields at most 128 bytes, so a frame this small cannot hold the
+        // image; checked before decoding so a corrupt Rows/Columns cannot demand gigabytes.
+        guard pixelCount <= frame.count * 64 else {
+            throw corrupt("the \(frame.count)-byte frame is too small for \(pixelCount) pixels")
+        }
         let offsets = (1...segmentCount).map(headerWord) + [frame.count]
         return try (0..<segmentCount).map { k in
             let (start, end) = (offsets[k], offsets[k + 1])

@@ -20,11 +20,7 @@ public enum DICOMWriter {
             throw DataError(file: path, "the \(name) '\(text.prefix(20))…' is longer than the 64 characters DICOM allows; shorten it")
         }
         let bytes = try encode(image, attributes: attributes, transferSyntax: transferSyntax, file: path)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DataError(file: path, "cannot write the DICOM file (\((error as NSError).localizedDescription)); check that the folder exists and is writable")
-        }
+        try AtomicWrite.write(bytes, to: path, what: "DICOM file")
     }
 
     /// The complete file as bytes.
@@ -85,7 +81,7 @@ public enum DICOMWriter {
             appendRLEPixelData(samples, image: image, to: &e)
         } else if image.bitDepth == 16 {
             e.appendHeader(.pixelData, vr: "OW", length: samples.count * 2)
-            for sample in samples { e.appendUInt16(sample) }
+            e.appendWords(samples)
         } else {
             e.append(.pixelData, vr: "OB", value: samples.map { UInt8(min($0, 255)) })
         }

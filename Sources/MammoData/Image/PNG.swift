@@ -53,46 +53,63 @@ public enum PNG {
 
     /// Writes an 8- or 16-bit grayscale PNG atomically (temp file + rename).
     public static func write(_ gray: GrayImage, to path: String) throws {
-        try writeAtomically(try encode(gray), to: path)
+        try AtomicWrite.write(try encode(gray, file: path), to: path, what: "PNG")
     }
 
     /// Writes an 8-bit RGB PNG atomically.
     public static func write(_ rgb: RGBImage, to path: String) throws {
-        try writeAtomically(try encode(rgb), to: path)
+        try AtomicWrite.write(try encode(rgb, file: path), to: path, what: "PNG")
     }
 
     /// An 8- or 16-bit grayscale PNG in memory (e.g. to embed as base64 in HTML).
     /// 8-bit images store min(value, 255).
     public static func encode(_ gray: GrayImage) throws -> [UInt8] {
+        try encode(gray, file: "in-memory PNG")
+    }
+
+    private static func encode(_ gray: GrayImage, file: String) throws -> [UInt8] {
         if gray.bitDepth == 16 {
             // 16-bit "linear" is what the simplified API stores without any value change.
-            return try encode(width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_LINEAR_Y), samples: gray.pixels)
+            return try encode(width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_LINEAR_Y),
+                              samples: gray.pixels, file: file)
         }
         return try encode(width: gray.width, height: gray.height, format: UInt32(PNG_FORMAT_GRAY),
-                          samples: gray.pixels.map { UInt8(min($0, 255)) })
+                          samples: gray.pixels.map { UInt8(min($0, 255)) }, file: file)
     }
 
     /// An 8-bit RGB PNG in memory.
     public static func encode(_ rgb: RGBImage) throws -> [UInt8] {
-        try encode(width: rgb.width, height: rgb.height, format: UInt32(PNG_FORMAT_RGB), samples: rgb.bytes)
+        try encode(rgb, file: "in-memory PNG")
     }
 
-    private static func encode<Sample>(width: Int, height: Int, format: UInt32, samples: [Sample]) throws -> [UInt8] {
+    private static func encode(_ rgb: RGBImage, file: String) throws -> [UInt8] {
+        try encode(width: rgb.width, height: rgb.height, format: UInt32(PNG_FORMAT_RGB), samples: rgb.bytes, file: file)
+    }
+
+    private static func encode<Sample>(width: Int, height: Int, format: UInt32, samples: [Sample], file: String) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
         image.height = UInt32(height)
         image.format = format
-        // First call measures, second writes (png_image_write_to_memory's documented protocol).
-        var size = 0
-        let measured = samples.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
-        guard measured != 0 else { throw DataError(file: "<png>", "cannot encode a \(width)x\(height) PNG (\(message(image)))") }
-        var output = [UInt8](repeating: 0, count: size)
-        let written = samples.withUnsafeBytes { source in
-            output.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, 0, nil) }
+        // png.h's PNG_IMAGE_PNG_SIZE_MAX bound (filter byte per row, zlib's worst case, chunk
+        // overheads), so that one compression pass fits; if libpng still asks for more, it says
+        // how much and the second pass uses that.
+        let rowBytes = samples.count / max(height, 1) * MemoryLayout<Sample>.size
+        let dataSize = (rowBytes + 1) * height
+        let compressedMax = dataSize + (dataSize + 7) >> 3 + (dataSize + 63) >> 6 + 11
+        var capacity = 8 + 25 + 16 + 44 + 12 + 12 * (compressedMax / 8192 + 2) + compressedMax
+        for _ in 0..<2 {
+            var output = [UInt8](repeating: 0, count: capacity)
+            var size = capacity
+            let ok = samples.withUnsafeBytes { source in
+                output.withUnsafeMutableBytes { png_image_write_to_memory(&image, $0.baseAddress, &size, 0, source.baseAddress, 0, nil) }
+            }
+            if ok != 0 { return Array(output.prefix(size)) }
+            guard size > capacity else { break }
+            capacity = size
         }
-        guard written != 0 else { throw DataError(file: "<png>", "cannot encode a \(width)x\(height) PNG (\(message(image)))") }
-        return Array(output.prefix(size))
+        throw DataError(file: file, "cannot encode a \(width)x\(height) PNG (\(message(image)))")
     }
 
     /// The PNG without the chunks that make libpng convert values: gAMA, sRGB, iCCP, cHRM.
@@ -119,14 +136,6 @@ public enum PNG {
             throw DataError(file: path, exists ? "cannot be read; check its permissions" : "no such file; check the path")
         }
         return [UInt8](data)
-    }
-
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DataError(file: path, "cannot write the PNG (\((error as NSError).localizedDescription)); check that the folder exists and is writable")
-        }
     }
 
     private static func message(_ image: png_image) -> String {

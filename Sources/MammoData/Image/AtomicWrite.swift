@@ -1,0 +1,20 @@
+import Foundation
+
+/// Whole-file writes that never leave a half-written file behind: Foundation writes a temporary
+/// file next to the target and renames it into place.
+enum AtomicWrite {
+    /// Writes `bytes` to `path`; `what` names the content in errors ("PNG", "DICOM file").
+    static func write(_ bytes: [UInt8], to path: String, what: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw DataError(file: path, "cannot write the \(what): the folder '\(folder)' does not exist; create it first")
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw DataError(file: path, "cannot write the \(what) (\((error as NSError).localizedDescription)); check that the folder is writable and the disk not full")
+        }
+    }
+}
