@@ -18,9 +18,9 @@ public enum SyntheticDataset {
     }
 
     /// Image ids are `synth_NNNNN`, patients `SP_NNNNN` (two images each: CC and MLO).
-    public static func id(ofImage index: Int) -> String { "synth_" + zeroPadded(index, 5) }
+    public static func id(ofImage index: Int) -> String { String(format: "synth_%05d", index) }
     public static func patientID(ofImage index: Int) -> String {
-        "SP_" + zeroPadded(SyntheticMammogramGenerator.patientIndex(ofImage: index), 5)
+        String(format: "SP_%05d", SyntheticMammogramGenerator.patientIndex(ofImage: index))
     }
 
     /// What `write` made: the manifest's entries and the single-threshold baseline Dice.
@@ -83,11 +83,6 @@ public enum SyntheticDataset {
         let entries = try writer.finish(provenance: provenance)
         return Summary(entries: entries, thresholdBaselineDice: baseline.bestDice)
     }
-
-    static func zeroPadded(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 }
 
 /// A `ThresholdBaseline` filled from several threads.
@@ -102,11 +97,3 @@ final class LockedBaseline: @unchecked Sendable {
     var bestDice: Double { lock.lock(); defer { lock.unlock() }; return baseline.bestDice }
 }
 
-/// The first error thrown by any of several concurrent tasks.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
-}
