@@ -39,6 +39,10 @@ public enum SyntheticDataset {
         }
         let writer = try DatasetWriter(root: root, overwrite: overwrite)
         let dicomFolder = (root as NSString).appendingPathComponent("dicom")
+        if overwrite {
+            // The writer clears images/ and masks/; the DICOM copies belong to the old dataset too.
+            try? FileManager.default.removeItem(atPath: dicomFolder)
+        }
         if options.writeDICOM {
             for sub in ["images", "masks"] {
                 do {
