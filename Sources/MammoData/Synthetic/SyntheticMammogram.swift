@@ -50,7 +50,10 @@ public struct SyntheticMammogramGenerator: Sendable {
         while side < max(width, height) { side *= 2 }
         let (density, pectoralTexture) = PowerLawNoise.fields(side: side, beta: beta, generator: &generator)
         let densityLevel = generator.uniform(0.35, 0.65)
-        let textureAmplitude = generator.uniform(0.22, 0.32)
+        // Texture strength: dense tissue varies by about ±5 % of the mean, so a mass of 2–15 %
+        // contrast is as bright as dense tissue (no global threshold finds it) yet, by its
+        // compact shape, learnable in a CPU-sized training run.
+        let textureAmplitude = generator.uniform(0.05, 0.09)
         var intensity = [Float](repeating: 0, count: width * height)
         // Lesion centres: full-thickness tissue outside the muscle. Lesion signal: any tissue.
         var lesionSite = [Bool](repeating: false, count: width * height)
