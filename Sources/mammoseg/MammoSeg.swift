@@ -7,8 +7,12 @@ struct MammoSeg: ParsableCommand {
         abstract: "Dense segmentation of mammograms: train, evaluate and run the study's networks on a CPU.",
         version: "0.1.0",
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, DemoCommand.self,
-            SummaryCommand.self, InfoCommand.self, ConvertCommand.self,
+            // data
+            SynthCommand.self, ImportCommand.self, InfoCommand.self, ConvertCommand.self,
+            // networks
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, SummaryCommand.self,
+            // the whole job, and measurements
+            DemoCommand.self, LoaderBenchCommand.self,
         ]
     )
 }

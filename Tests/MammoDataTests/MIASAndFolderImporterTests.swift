@@ -72,7 +72,7 @@ final class FolderImporterTests: XCTestCase {
         let folder = TemporaryFolder()
         var options = SyntheticDataset.Options()
         options.count = 8; options.size = 48; options.seed = 5; options.writeDICOM = true
-        let synthetic = try SyntheticDataset.write(to: folder.join("synth"), options: options)
+        let synthetic = try SyntheticDataset.write(to: folder.join("synth"), options: options).entries
         XCTAssertTrue(synthetic.contains { $0.laterality == "R" } && synthetic.contains { $0.laterality == "L" })
 
         // An extra normal image without a mask, and one whose mask has another aspect.

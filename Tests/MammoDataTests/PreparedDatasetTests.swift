@@ -99,5 +99,7 @@ final class PreparedDatasetTests: XCTestCase {
         XCTAssertEqual(a.values.filter { $0 == .test }.count, 20)
         let carved = PatientSplit.carveValidation(from: patients, fraction: 0.25, seed: 1)
         XCTAssertEqual(carved.count, 25)
+        let few = PatientSplit.assign(patients: ["A", "B", "C"], valFraction: 0.1, testFraction: 0.2, seed: 1)
+        XCTAssertEqual(few.values.sorted { $0.rawValue < $1.rawValue }, [.test, .train, .val])
     }
 }

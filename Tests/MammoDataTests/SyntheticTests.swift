@@ -65,6 +65,10 @@ final class SyntheticTests: XCTestCase {
                            try Data(contentsOf: URL(fileURLWithPath: folder.join("b", entry.mask))))
             let (image, mask) = try dataset.loadPair(entry)
             XCTAssertEqual([image.width, image.height, image.bitDepth, mask.bitDepth], [64, 64, 16, 8])
+            let summary = try ImageFile.summary(folder.join("a", entry.image))
+            XCTAssertEqual([summary.width, summary.height, summary.bitDepth], [64, 64, 16])
+            XCTAssertEqual(summary.format, .png)
+            XCTAssertEqual(try ImageFile.readGray(folder.join("a", entry.mask)).pixels.filter { $0 != 0 && $0 != 255 }.count, 0)
             XCTAssertEqual(mask.hasForeground, entry.label != .normal, entry.id)
             XCTAssertEqual(entry.lesionType.isEmpty, entry.label == .normal)
         }
@@ -77,23 +81,25 @@ final class SyntheticTests: XCTestCase {
     func testBestGlobalThresholdScoresPoorly() {
         let generator = SyntheticMammogramGenerator(size: 96, normalFraction: 0, seed: 7)
         let phantoms = (0..<12).map(generator.make(index:))
-        // Histograms of foreground and background intensities (12-bit bins).
-        var foreground = [Int](repeating: 0, count: 4097), background = [Int](repeating: 0, count: 4097)
+        var baseline = ThresholdBaseline()
         for phantom in phantoms {
             XCTAssertTrue(phantom.mask.hasForeground)
-            for (value, label) in zip(phantom.image.pixels, phantom.mask.pixels) {
-                if label != 0 { foreground[Int(value) >> 4] += 1 } else { background[Int(value) >> 4] += 1 }
-            }
+            baseline.add(image: phantom.image, mask: phantom.mask)
         }
-        let totalForeground = foreground.reduce(0, +)
-        var best = 0.0, tp = 0, fp = 0
-        for bin in stride(from: 4096, through: 0, by: -1) {
-            tp += foreground[bin]; fp += background[bin]
-            best = max(best, 2 * Double(tp) / Double(tp + fp + totalForeground))
-        }
+        let best = baseline.bestDice
         print("synthetic baseline: best global threshold Dice = \(best)")
         XCTAssertLessThanOrEqual(best, 0.3)
         XCTAssertGreaterThan(best, 0.0)
+    }
+
+    func testThresholdBaselineFindsAnEasyLesion() {
+        // A lesion that is the only bright region: some threshold segments it perfectly.
+        var image = GrayImage(width: 8, height: 8, bitDepth: 16), mask = GrayImage(width: 8, height: 8, bitDepth: 8)
+        for i in 0..<64 { image.pixels[i] = UInt16(i * 100) }
+        for i in 60..<64 { image.pixels[i] = 60000; mask.pixels[i] = 255 }
+        var baseline = ThresholdBaseline()
+        baseline.add(image: image, mask: mask)
+        XCTAssertEqual(baseline.bestDice, 1, accuracy: 1e-12)
     }
 
     func testPhantomsVaryBitDepthAndBothViews() {

@@ -47,15 +47,16 @@ public struct DatasetEntry: Equatable, Hashable, Sendable {
     /// Whether `id` is safe as a file name: letters, digits, `-`, `_`, `.` (not leading).
     public static func isValidID(_ id: String) -> Bool {
         guard let first = id.unicodeScalars.first, first != "." else { return false }
-        return id.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
+        return id.unicodeScalars.allSatisfy(isIDCharacter)
     }
 
     /// Turns any name into a valid id by replacing other characters with `_`.
     public static func sanitizedID(_ name: String) -> String {
-        let mapped = String(name.unicodeScalars.map { scalar -> Character in
-            let ok = (scalar.isASCII && scalar.properties.isAlphabetic) || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar)
-            return ok ? Character(scalar) : "_"
-        })
+        let mapped = String(name.unicodeScalars.map { isIDCharacter($0) ? Character($0) : "_" })
         return mapped.hasPrefix(".") ? "_" + mapped.dropFirst() : (mapped.isEmpty ? "_" : mapped)
+    }
+
+    private static func isIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar)
     }
 }

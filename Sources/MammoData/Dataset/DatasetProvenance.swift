@@ -22,6 +22,6 @@ public struct DatasetProvenance: Codable, Equatable, Sendable {
         self.version = Self.currentVersion
         self.importer = importer; self.sources = sources; self.options = options; self.seed = seed
         self.counts = [:]; self.skipped = skipped
-        self.orientation = Orientation.canonicalDescription
+        self.orientation = PreparedDataset.orientation
     }
 }

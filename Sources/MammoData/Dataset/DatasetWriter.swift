@@ -75,21 +75,11 @@ public final class DatasetWriter: @unchecked Sendable {
         provenance.counts = counts
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(provenance), to: (root as NSString).appendingPathComponent("dataset.json"))
-        try AtomicFile.write(Data(Manifest.text(sorted).utf8), to: (root as NSString).appendingPathComponent(Manifest.fileName))
+        try AtomicWrite.write([UInt8](try encoder.encode(provenance)), to: (root as NSString).appendingPathComponent("dataset.json"),
+                              what: "dataset description")
+        try AtomicWrite.write(Array(Manifest.text(sorted).utf8), to: (root as NSString).appendingPathComponent(Manifest.fileName),
+                              what: "manifest")
         return sorted
-    }
-}
-
-/// Whole-file writes that never leave a half-written file behind.
-public enum AtomicFile {
-    /// Writes to a temporary file in the same folder, then renames it over `path`.
-    public static func write(_ data: Data, to path: String) throws {
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DataError(file: path, "cannot write (\(error.localizedDescription)); check that the folder exists and is writable")
-        }
     }
 }
 

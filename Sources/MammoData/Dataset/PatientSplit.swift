@@ -3,14 +3,21 @@
 public enum PatientSplit {
     /// Assigns each distinct patient to a split. The patients are sorted, shuffled with
     /// `SeededGenerator(seed)`, and the first `round(n·valFraction)` go to val, the next
-    /// `round(n·testFraction)` to test, the rest to train. Same inputs → same assignment.
+    /// `round(n·testFraction)` to test (at least one each when the fraction is above 0 and
+    /// n ≥ 3), the rest to train. Same inputs → same assignment.
     public static func assign(patients: some Sequence<String>, valFraction: Double, testFraction: Double,
                               seed: UInt64) -> [String: Split] {
         var ordered = Array(Set(patients)).sorted()
         var generator = SeededGenerator(seed: seed, keys: SeededGenerator.hash("patient-split"))
         generator.shuffle(&ordered)
-        let valCount = Int((Double(ordered.count) * valFraction).rounded())
-        let testCount = min(ordered.count - valCount, Int((Double(ordered.count) * testFraction).rounded()))
+        // A non-zero fraction gets at least one patient once there are three (one per split),
+        // so small demo datasets still have a validation and a test set.
+        func share(_ fraction: Double) -> Int {
+            let count = Int((Double(ordered.count) * fraction).rounded())
+            return fraction > 0 && ordered.count >= 3 ? max(1, count) : count
+        }
+        let valCount = share(valFraction)
+        let testCount = min(ordered.count - valCount, share(testFraction))
         var result: [String: Split] = [:]
         for (index, patient) in ordered.enumerated() {
             result[patient] = index < valCount ? .val : (index < valCount + testCount ? .test : .train)

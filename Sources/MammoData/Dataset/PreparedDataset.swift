@@ -7,6 +7,9 @@ import Foundation
 ///     ROOT/masks/ID.png   8-bit, 0 = normal, 255 = abnormal (all 0 for normal images)
 ///     ROOT/dataset.json   provenance (importer, sources, options, seed, counts, version)
 public struct PreparedDataset: Sendable {
+    /// Which way every prepared image faces (importers mirror right breasts to match).
+    public static let orientation = "chest wall at the left edge (column 0), nipple towards the right"
+
     public let root: String
     public let entries: [DatasetEntry]
 

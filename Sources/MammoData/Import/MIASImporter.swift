@@ -63,7 +63,7 @@ public struct MIASImporter: Sendable {
     /// `mias_001` for mdb001 and mdb002.
     static func patientID(_ reference: String) -> String {
         let number = Int(reference.dropFirst(3)) ?? 0
-        return "mias_" + SyntheticDataset.zeroPadded((number + 1) / 2, 3)
+        return String(format: "mias_%03d", (number + 1) / 2)
     }
 
     /// Sets every pixel whose centre lies within the circle; y is measured from the bottom row.

@@ -4,8 +4,6 @@ import Foundation
 /// (column 0) and the nipple pointing right, i.e. the way a left breast is stored in
 /// DDSM/CBIS-DDSM and MIAS. Right-breast images, stored mirrored, are flipped horizontally.
 public enum Orientation {
-    public static let canonicalDescription = "chest wall at the left edge (column 0), nipple towards the right"
-
     public enum Laterality: String, Sendable {
         case left = "L", right = "R"
 

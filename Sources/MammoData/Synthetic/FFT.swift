@@ -56,16 +56,24 @@ public struct FFT: Sendable {
         }
     }
 
-    /// 2-D transform of a `count`×`count` row-major grid: every row, then every column.
+    /// 2-D transform of a `count`×`count` row-major grid: every row, then every column (each
+    /// column copied to a contiguous scratch line first: strided butterflies miss the cache).
     public func transform2D(real: inout [Double], imag: inout [Double], inverse: Bool) {
         precondition(real.count == count * count && imag.count == count * count, "FFT: grid must be count×count")
+        var lineReal = [Double](repeating: 0, count: count), lineImag = [Double](repeating: 0, count: count)
         real.withUnsafeMutableBufferPointer { re in
             imag.withUnsafeMutableBufferPointer { im in
                 for row in 0..<count {
                     transform(real: re.baseAddress!, imag: im.baseAddress!, offset: row * count, stride: 1, inverse: inverse)
                 }
-                for column in 0..<count {
-                    transform(real: re.baseAddress!, imag: im.baseAddress!, offset: column, stride: count, inverse: inverse)
+                lineReal.withUnsafeMutableBufferPointer { lr in
+                    lineImag.withUnsafeMutableBufferPointer { li in
+                        for column in 0..<count {
+                            for i in 0..<count { lr[i] = re[i * count + column]; li[i] = im[i * count + column] }
+                            transform(real: lr.baseAddress!, imag: li.baseAddress!, inverse: inverse)
+                            for i in 0..<count { re[i * count + column] = lr[i]; im[i * count + column] = li[i] }
+                        }
+                    }
                 }
             }
         }

@@ -18,21 +18,31 @@ public enum SyntheticDataset {
     }
 
     /// Image ids are `synth_NNNNN`, patients `SP_NNNNN` (two images each: CC and MLO).
-    public static func id(ofImage index: Int) -> String { "synth_" + zeroPadded(index, 5) }
+    public static func id(ofImage index: Int) -> String { String(format: "synth_%05d", index) }
     public static func patientID(ofImage index: Int) -> String {
-        "SP_" + zeroPadded(SyntheticMammogramGenerator.patientIndex(ofImage: index), 5)
+        String(format: "SP_%05d", SyntheticMammogramGenerator.patientIndex(ofImage: index))
+    }
+
+    /// What `write` made: the manifest's entries and the single-threshold baseline Dice.
+    public struct Summary: Sendable {
+        public var entries: [DatasetEntry]
+        public var thresholdBaselineDice: Double
     }
 
     /// Generates and writes `options.count` phantoms in parallel; the files do not depend on
     /// the number of threads. `progress` is called (from any thread) after each image.
     @discardableResult
     public static func write(to root: String, options: Options, overwrite: Bool = false,
-                             progress: (@Sendable () -> Void)? = nil) throws -> [DatasetEntry] {
+                             progress: (@Sendable () -> Void)? = nil) throws -> Summary {
         guard options.count > 0, options.size >= 32, options.size <= 8192 else {
             throw DataError(file: root, "count must be positive and size 32…8192 (got \(options.count), \(options.size))")
         }
         let writer = try DatasetWriter(root: root, overwrite: overwrite)
         let dicomFolder = (root as NSString).appendingPathComponent("dicom")
+        if overwrite {
+            // The writer clears images/ and masks/; the DICOM copies belong to the old dataset too.
+            try? FileManager.default.removeItem(atPath: dicomFolder)
+        }
         if options.writeDICOM {
             for sub in ["images", "masks"] {
                 do {
@@ -48,6 +58,7 @@ public enum SyntheticDataset {
         let splits = PatientSplit.assign(patients: patients, valFraction: options.valFraction,
                                          testFraction: options.testFraction, seed: options.seed)
         let failures = FirstError()
+        let baseline = LockedBaseline()
         DispatchQueue.concurrentPerform(iterations: options.count) { index in
             guard !failures.isSet else { return }
             do {
@@ -57,6 +68,7 @@ public enum SyntheticDataset {
                                          label: phantom.label, lesionType: phantom.lesionType,
                                          laterality: phantom.laterality, view: phantom.view)
                 try writer.add(entry, image: phantom.image, mask: phantom.mask)
+                baseline.add(image: phantom.image, mask: phantom.mask)
                 if options.writeDICOM {
                     try SyntheticDICOM.write(phantom, entry: entry, index: index, folder: dicomFolder)
                 }
@@ -72,20 +84,20 @@ public enum SyntheticDataset {
                       "val_fraction": "\(options.valFraction)", "test_fraction": "\(options.testFraction)",
                       "dicom": "\(options.writeDICOM)"],
             seed: options.seed)
-        return try writer.finish(provenance: provenance)
-    }
-
-    static func zeroPadded(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+        let entries = try writer.finish(provenance: provenance)
+        return Summary(entries: entries, thresholdBaselineDice: baseline.bestDice)
     }
 }
 
-/// The first error thrown by any of several concurrent tasks.
-final class FirstError: @unchecked Sendable {
+/// A `ThresholdBaseline` filled from several threads.
+final class LockedBaseline: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Error?
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ error: Error) { lock.lock(); if stored == nil { stored = error }; lock.unlock() }
+    private var baseline = ThresholdBaseline()
+    func add(image: GrayImage, mask: GrayImage) {
+        var local = ThresholdBaseline()
+        local.add(image: image, mask: mask)
+        lock.lock(); baseline.merge(local); lock.unlock()
+    }
+    var bestDice: Double { lock.lock(); defer { lock.unlock() }; return baseline.bestDice }
 }
+

@@ -50,9 +50,14 @@ public struct SyntheticMammogramGenerator: Sendable {
         while side < max(width, height) { side *= 2 }
         let (density, pectoralTexture) = PowerLawNoise.fields(side: side, beta: beta, generator: &generator)
         let densityLevel = generator.uniform(0.35, 0.65)
-        let textureAmplitude = generator.uniform(0.22, 0.32)
+        // Texture strength: dense tissue varies by about ±5 % of the mean, so a mass of 2–15 %
+        // contrast is as bright as dense tissue (no global threshold finds it) yet, by its
+        // compact shape, learnable in a CPU-sized training run.
+        let textureAmplitude = generator.uniform(0.05, 0.09)
         var intensity = [Float](repeating: 0, count: width * height)
-        var breast = [Bool](repeating: false, count: width * height)
+        // Lesion centres: full-thickness tissue outside the muscle. Lesion signal: any tissue.
+        var lesionSite = [Bool](repeating: false, count: width * height)
+        var tissue = [Bool](repeating: false, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
                 let rho = outline.radius(x: x, y: y)
@@ -67,7 +72,8 @@ public struct SyntheticMammogramGenerator: Sendable {
                     value = value * (1 - pectoral) + muscle * pectoral
                 }
                 intensity[y * width + x] = Float(value)
-                breast[y * width + x] = thickness > 0.6 && pectoral == 0
+                lesionSite[y * width + x] = thickness == 1 && pectoral == 0
+                tissue[y * width + x] = true
             }
         }
 
@@ -79,13 +85,13 @@ public struct SyntheticMammogramGenerator: Sendable {
         if !generator.chance(normalFraction) {
             let lesionCount = generator.chance(0.1) ? 2 : 1
             for _ in 0..<lesionCount {
-                guard let (cx, cy) = randomInteriorPoint(breast, width: width, height: height, generator: &generator) else { break }
+                guard let (cx, cy) = randomInteriorPoint(lesionSite, width: width, height: height, generator: &generator) else { break }
                 if generator.chance(0.7) {
                     let spiculated = generator.chance(0.5)
                     let mass = SyntheticMass(centerX: cx, centerY: cy, baseRadius: scale * generator.uniform(6, 22),
                                              spiculated: spiculated, generator: &generator)
                     paint(reach: mass.reach, centerX: cx, centerY: cy, contrast: mass.contrast, profile: mass.profile,
-                          intensity: &intensity, mask: &mask, width: width, height: height)
+                          tissue: tissue, intensity: &intensity, mask: &mask, width: width, height: height)
                     lesionTypes.append("mass")
                     malignant = malignant || generator.chance(spiculated ? 0.8 : 0.35)
                 } else {
@@ -94,7 +100,7 @@ public struct SyntheticMammogramGenerator: Sendable {
                     let b = cluster.bounds
                     let reach = max(max(cx - b.minX, b.maxX - cx), max(cy - b.minY, b.maxY - cy)) + 2
                     paint(reach: reach, centerX: cx, centerY: cy, contrast: cluster.contrast, profile: cluster.profile,
-                          intensity: &intensity, mask: &mask, width: width, height: height)
+                          tissue: tissue, intensity: &intensity, mask: &mask, width: width, height: height)
                     lesionTypes.append("calcification")
                     malignant = malignant || generator.chance(0.5)
                 }
@@ -111,29 +117,30 @@ public struct SyntheticMammogramGenerator: Sendable {
             lesionType: types, view: view, laterality: laterality, detectorBits: chain.bits, beta: beta)
     }
 
-    /// A pixel centre well inside the breast (thick tissue, outside the pectoral muscle).
-    private func randomInteriorPoint(_ breast: [Bool], width: Int, height: Int,
+    /// A pixel centre well inside the breast (full thickness, outside the pectoral muscle).
+    private func randomInteriorPoint(_ sites: [Bool], width: Int, height: Int,
                                      generator: inout SeededGenerator) -> (Double, Double)? {
         for _ in 0..<1000 {
             let x = generator.int(below: width), y = generator.int(below: height)
-            if breast[y * width + x] { return (Double(x) + 0.5, Double(y) + 0.5) }
+            if sites[y * width + x] { return (Double(x) + 0.5, Double(y) + 0.5) }
         }
         return nil
     }
 
     /// Adds contrast · (local mean) · profile to the intensity and marks the profile's support
-    /// in the mask. The local mean is the background's mean over the lesion's reach.
+    /// in the mask, both only inside the breast (a lesion never reaches into the air). The local
+    /// mean is the tissue's mean over the lesion's reach.
     private func paint(reach: Double, centerX: Double, centerY: Double, contrast: Double,
-                       profile: (Int, Int) -> Double, intensity: inout [Float], mask: inout [UInt16],
+                       profile: (Int, Int) -> Double, tissue: [Bool], intensity: inout [Float], mask: inout [UInt16],
                        width: Int, height: Int) {
         let x0 = max(0, Int(centerX - reach)), x1 = min(width - 1, Int(centerX + reach))
         let y0 = max(0, Int(centerY - reach)), y1 = min(height - 1, Int(centerY + reach))
         guard x0 <= x1, y0 <= y1 else { return }
         var sum = 0.0, count = 0
-        for y in y0...y1 { for x in x0...x1 where intensity[y * width + x] > 0 { sum += Double(intensity[y * width + x]); count += 1 } }
+        for y in y0...y1 { for x in x0...x1 where tissue[y * width + x] { sum += Double(intensity[y * width + x]); count += 1 } }
         let amplitude = contrast * (count > 0 ? sum / Double(count) : 0.5)
         for y in y0...y1 {
-            for x in x0...x1 {
+            for x in x0...x1 where tissue[y * width + x] {
                 let value = profile(x, y)
                 guard value > 0 else { continue }
                 intensity[y * width + x] += Float(amplitude * value)

@@ -22,12 +22,15 @@ public enum SegmentationEvaluation {
         return samples
     }
 
+    /// `frocThresholds`: the probability levels of the lesion FROC sweep; validation during
+    /// training passes a short list because labelling components at every level dominates its cost.
     public static func evaluate(model: any SegmentationModel, backend: Backend, dataset: PreparedDataset,
                                 entries: [DatasetEntry], size: Int, threshold: Float = 0.5, flips: Bool = false,
+                                frocThresholds: [Float] = LesionFROC.defaultThresholds,
                                 progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationReport {
         try SegmentationMetrics.evaluate(samples: samples(model: model, backend: backend, dataset: dataset, entries: entries,
                                                           size: size, flips: flips, progress: progress),
-                                         threshold: threshold)
+                                         threshold: threshold, frocThresholds: frocThresholds)
     }
 }
 

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The study's comparison: one row per architecture, one column per measured quantity,
@@ -49,7 +50,7 @@ public struct ComparisonTable: Codable, Equatable, Sendable {
 
     /// Writes the Markdown and the JSON rendering atomically.
     public func write(markdownTo markdownPath: String, jsonTo jsonPath: String) throws {
-        try AtomicFile.write(markdown(), to: markdownPath)
-        try AtomicFile.write(try json(), to: jsonPath)
+        try writeFileAtomically(Array(markdown().utf8), to: markdownPath)
+        try writeFileAtomically(try json(), to: jsonPath)
     }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import MammoData
 
@@ -114,6 +115,6 @@ public struct RunReport: Sendable {
 
     /// Writes `html()` to `path` atomically.
     public func write(to path: String) throws {
-        try AtomicFile.write(try html(), to: path)
+        try writeFileAtomically(Array(try html().utf8), to: path)
     }
 }

@@ -87,7 +87,10 @@ public final class Trainer {
         } else {
             try run.writeConfig(configuration)
             if let source = configuration.initFrom {
-                let report = try initialize(model, from: source)
+                // From the classifier only the encoder carries over (its logits mean something else).
+                let fromClassifier = (try Checkpoint.load(source)).architecture == Architecture.classifier.rawValue
+                let prefix = fromClassifier && architecture.isSegmenter ? "encoder." : ""
+                let report = try initialize(model, from: source, prefix: prefix)
                 let summary = report.summary(file: source)
                 run.log(summary)
                 observer?.message(summary)
@@ -192,7 +195,8 @@ public final class Trainer {
         }
         let report = try SegmentationEvaluation.evaluate(model: model, backend: backend, dataset: dataset,
                                                          entries: entries, size: configuration.size,
-                                                         threshold: Float(configuration.threshold))
+                                                         threshold: Float(configuration.threshold),
+                                                         frocThresholds: [0.5, 0.9])
         return report.summaryMetrics(prefix: "val_")
     }
 

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import MammoData
+
+/// `mammoseg import <source>`: turns a public archive or a plain folder into a prepared dataset.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import CBIS-DDSM, mini-MIAS or a folder of images and masks into a prepared dataset.",
+        discussion: """
+            Output: DATASET/manifest.csv, images/ID.png (16-bit, chest wall at the left edge), \
+            masks/ID.png (8-bit 0/255), dataset.json. Splits are by patient; no patient is in two splits.
+            """,
+        subcommands: [CBISDDSM.self, MIAS.self, Folder.self]
+    )
+
+    /// Options every importer takes.
+    struct Common: ParsableArguments {
+        @Option(help: "Output dataset folder.") var out: String
+        @Option(help: "Scale so the longer side has N pixels (area average for images, nearest for masks).")
+        var longestSide: Int?
+        @Option(help: "Scale both sides by this factor instead.") var scale: Double?
+        @Option(help: "Seed of the patient split.") var seed: UInt64 = 1
+        @Option(help: "Fraction of patients for validation.") var valFraction = 0.1
+        @Flag(help: "Replace a dataset already in --out.") var overwrite = false
+        @Flag(help: "No progress bar.") var quiet = false
+
+        func validate() throws {
+            if longestSide != nil && scale != nil { throw ValidationError("give --longest-side or --scale, not both") }
+            if let longestSide, longestSide < 8 { throw ValidationError("--longest-side must be at least 8 (got \(longestSide))") }
+            if let scale, !(scale > 0 && scale <= 4) { throw ValidationError("--scale must be in (0, 4] (got \(scale))") }
+            guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1) (got \(valFraction))") }
+        }
+
+        func options(testFraction: Double = 0) -> ImportOptions {
+            let scaling: Resampling.Scale = longestSide.map { .longestSide($0) } ?? scale.map { .factor($0) } ?? .original
+            return ImportOptions(scale: scaling, seed: seed, valFraction: valFraction, testFraction: testFraction, overwrite: overwrite)
+        }
+
+        /// Runs an importer with a log on stderr and prints the one-line summary.
+        func run(_ body: (ImportLog) throws -> [DatasetEntry]) throws {
+            let log = ImportLog(showProgress: !quiet && isatty(STDERR_FILENO) != 0)
+            do {
+                let entries = try body(log)
+                print(log.summary(entries, into: out))
+            } catch {
+                log.finish()
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct CBISDDSM: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cbis-ddsm",
+            abstract: "Import CBIS-DDSM (TCIA): description CSVs plus DICOMs, CSV-era or NBIA-retriever layout.",
+            discussion: """
+                Masks are chosen by content (8-bit {0,255}, about the image's size), several abnormalities \
+                on one image are unioned (label malignant if any), a mask of another size is resized when \
+                its aspect matches within 1 % and skipped otherwise. The official train/test split is kept \
+                and validation carved from train by patient (P_xxxxx).
+                """
+        )
+        @Option(help: "Folder holding the download and the *case_description*.csv files.") var root: String
+        @Option(help: "Optional folder of normal images (DICOM, PNG, PGM).") var normals: String?
+        @OptionGroup var common: Common
+
+        func run() throws {
+            try common.run { log in
+                try CBISDDSMImporter(root: root, normals: normals, options: common.options(testFraction: 0.2))
+                    .run(into: common.out, log: log)
+            }
+        }
+    }
+
+    struct MIAS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mias",
+            abstract: "Import mini-MIAS: Info.txt and mdbNNN.pgm; lesion circles become disc masks.",
+            discussion: "Coordinates count from the bottom-left corner (row = height − 1 − y). Diffuse calcifications without coordinates are skipped."
+        )
+        @Option(help: "Folder holding Info.txt and the PGM images.") var root: String
+        @Option(help: "Fraction of patients for test.") var testFraction = 0.2
+        @OptionGroup var common: Common
+
+        func validate() throws {
+            guard testFraction >= 0, testFraction + common.valFraction < 1 else {
+                throw ValidationError("--test-fraction must be ≥ 0 and leave some training patients")
+            }
+        }
+
+        func run() throws {
+            try common.run { log in
+                try MIASImporter(root: root, options: common.options(testFraction: testFraction)).run(into: common.out, log: log)
+            }
+        }
+    }
+
+    struct Folder: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "folder",
+            abstract: "Import a folder of images (PNG, DICOM, PGM) with masks matched by file stem; images without a mask are normal."
+        )
+        @Option(help: "Folder of images.") var images: String
+        @Option(help: "Folder of masks (non-zero = lesion), named like their images (or NAME_mask).") var masks: String?
+        @Option(help: "Fraction of patients for test.") var testFraction = 0.2
+        @OptionGroup var common: Common
+
+        func validate() throws {
+            guard testFraction >= 0, testFraction + common.valFraction < 1 else {
+                throw ValidationError("--test-fraction must be ≥ 0 and leave some training patients")
+            }
+        }
+
+        func run() throws {
+            try common.run { log in
+                try FolderImporter(images: images, masks: masks, options: common.options(testFraction: testFraction))
+                    .run(into: common.out, log: log)
+            }
+        }
+    }
+}
