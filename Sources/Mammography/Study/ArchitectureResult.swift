@@ -26,11 +26,14 @@ public struct ArchitectureResult: Codable, Sendable {
         }
         put("prob_init", initial.probability)
         put("prob_trained", trained.probability)
+        put("first_up_init", initial.firstScoredLayer?.scores ?? CheckerboardScores(cef2: nil, cef4: nil))
+        put("first_up_trained", trained.firstScoredLayer?.scores ?? CheckerboardScores(cef2: nil, cef4: nil))
         put("up_init", initial.upsamplingMean)
         put("up_trained", trained.upsamplingMean)
         for (input, measurement) in probe {
             put("probe_\(input)_prob", measurement.probability)
             put("probe_\(input)_up", measurement.upsamplingMean)
+            put("probe_\(input)_first_up", measurement.firstScoredLayer?.scores ?? CheckerboardScores(cef2: nil, cef4: nil))
         }
         row["seconds_per_epoch"] = secondsPerEpoch ?? .nan
         row["parameters"] = Double(parameters)

@@ -57,6 +57,11 @@ public struct CheckerboardMeasurement: Codable, Equatable, Sendable {
     /// Mean over the upsampling layers that have a score.
     public var upsamplingMean: CheckerboardScores { CheckerboardScores.mean(layers.map(\.scores)) }
 
+    /// The first upsampling layer large enough for a CEF_2: where the architectures differ
+    /// (dilated-resize: resize + conv; dilated-transpose-first: transpose conv), before the
+    /// final layers they share can mix in their own pattern.
+    public var firstScoredLayer: Layer? { layers.first { $0.scores.cef2 != nil } }
+
     /// Runs `model` on one image (`[height, width]`, intensities in [0, 1], sides multiples
     /// of the architecture's `sizeDivisor`) and scores its outputs.
     ///

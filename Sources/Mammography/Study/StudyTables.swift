@@ -6,13 +6,15 @@ public enum StudyTables {
     /// pixel rate on normal images, input–probability correlation on normal images.
     public static let metricColumns = ["dice", "iou", "fp_rate_normal", "corr_input_prob_normal", "auc_max",
                                        "seconds_per_epoch", "parameters"]
-    /// Checkerboard energy: of the probability map (prob_) and mean over the upsampling
-    /// layers' feature maps (up_), on the measurement images at initialisation and after
-    /// training, and the probe's inputs through the untrained network.
+    /// Checkerboard energy: of the probability map (prob_), of the first scored upsampling
+    /// layer (first_up_) and mean over all upsampling layers' feature maps (up_), on the
+    /// measurement images at initialisation and after training, and the probe's texture
+    /// through the untrained network (constant-input scores are in results.json).
     public static let checkerboardColumns = [
         "prob_init_cef2", "prob_init_cef4", "prob_trained_cef2", "prob_trained_cef4",
+        "first_up_init_cef2", "first_up_trained_cef2",
         "up_init_cef2", "up_init_cef4", "up_trained_cef2", "up_trained_cef4",
-        "probe_constant_prob_cef2", "probe_texture_prob_cef2", "probe_constant_up_cef2", "probe_texture_up_cef2",
+        "probe_texture_prob_cef2", "probe_texture_first_up_cef2", "probe_texture_up_cef2",
     ]
 
     /// Every column, metrics then checkerboard (the JSON table).
@@ -79,9 +81,11 @@ public enum StudyTables {
         \(metrics(results).markdown())
         ## Checkerboard energy fraction
 
-        prob_*: CEF of the probability maps, up_*: mean CEF of the feature maps after the upsampling layers, both \
-        averaged over the measurement images, at initialisation (init) and after training (trained). probe_*: \
-        constant and power-law texture inputs through the untrained network. ≈ 0 means no periodic artifact.
+        prob_*: CEF of the probability maps; first_up_*: CEF of the first upsampling layer whose maps are large \
+        enough to score (up1 for the dilated nets, up2 for the FCN at 320); up_*: mean CEF of the feature maps \
+        after all upsampling layers; all averaged over the measurement images, at initialisation (init, batch norm \
+        with batch statistics) and after training (trained). probe_texture_*: power-law texture through the \
+        untrained network. ≈ 0 means no periodic artifact.
 
         \(checkerboard(results).markdown())
         ## Checkerboard energy per upsampling layer

@@ -65,12 +65,13 @@ struct CompareCommand: ParsableCommand {
             training.size = size; training.width = width; training.epochs = epochs; training.batchSize = batch
             training.learningRate = lr; training.positiveWeight = posWeight; training.seed = seed
             training.initFrom = initFrom; training.freezeEncoder = freeze == "encoder"; training.threads = engine.threads
+            let observer = ConsoleTrainingObserver()  // held here: the comparison keeps a weak reference
             let comparison = try ArchitectureComparison(
                 settings: .init(training: training, architectures: try architectures(), out: out),
-                backend: engine.makeBackend(), observer: ConsoleTrainingObserver())
+                backend: engine.makeBackend(), observer: observer)
             StopSignal.install()
             comparison.shouldStop = { StopSignal.requested }
-            let results = try comparison.run()
+            let results = try withExtendedLifetime(observer) { try comparison.run() }
             print(StudyTables.metrics(results).markdown())
             print(StudyTables.checkerboard(results).markdown())
             print("tables: \(comparison.markdownFile), \(comparison.tableFile)\nfigures: \(comparison.figuresFolder)")
