@@ -20,6 +20,9 @@ public enum CheckerboardProbe {
         case texture
     }
 
+    /// One measurement per probe input.
+    public typealias Readings = [(input: Input, measurement: CheckerboardMeasurement)]
+
     /// Exponent of the texture's power spectrum 1/f^β.
     public static let textureBeta = 3.0
 
@@ -43,7 +46,7 @@ public enum CheckerboardProbe {
     /// architecture (`Architecture.validate(inputSize:)`). `batchStatistics`: see
     /// `CheckerboardMeasurement.measure`.
     public static func run(model: any SegmentationModel, backend: Backend, size: Int, seed: UInt64,
-                           batchStatistics: Bool = true) throws -> [(input: Input, measurement: CheckerboardMeasurement)] {
+                           batchStatistics: Bool = true) throws -> Readings {
         try model.architecture.validate(inputSize: size)
         return try Input.allCases.map { input in
             (input, try CheckerboardMeasurement.measure(model: model, backend: backend, image: image(input, size: size, seed: seed),

@@ -51,7 +51,7 @@ public enum StudyTables {
     }
 
     /// The probe: one row per architecture and input; probability map and mean upsampling-layer CEF.
-    public static func probe(_ results: [(architecture: String, probe: [(input: CheckerboardProbe.Input, measurement: CheckerboardMeasurement)])]) -> ComparisonTable {
+    public static func probe(_ results: [(architecture: String, probe: CheckerboardProbe.Readings)]) -> ComparisonTable {
         var rows: [ComparisonTable.Row] = []
         for result in results {
             for (input, m) in result.probe {

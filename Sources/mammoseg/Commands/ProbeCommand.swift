@@ -51,7 +51,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         do {
             let backend = try engine.makeBackend()
-            var results: [(architecture: String, probe: [(input: CheckerboardProbe.Input, measurement: CheckerboardMeasurement)])] = []
+            var results: [(architecture: String, probe: CheckerboardProbe.Readings)] = []
             for arch in try architectures() {
                 let model = try makeModel(arch, width: width, seed: seed)
                 results.append((arch.rawValue, try CheckerboardProbe.run(model: model, backend: backend, size: size, seed: seed,
