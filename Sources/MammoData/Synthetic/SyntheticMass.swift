@@ -9,7 +9,10 @@ struct SyntheticMass {
     let harmonics: [(Double, Double)]
     /// Spicules: (angle, length, half-width) in radians / pixels.
     let spicules: [(Double, Double, Double)]
-    /// Relative contrast (fraction of the local mean intensity), 0.02–0.15.
+    /// Peak contrast (fraction of the local mean intensity), 0.15–0.35. The profile
+    /// (1 − (r/R)²)^1.5 averages 0.4 of its peak, so a mass is on average 6–14 % brighter than
+    /// its surroundings: within the design's 2–15 %, and as bright as dense tissue. A peak of
+    /// 2–15 % left masses invisible to the eye and unlearnable in a CPU-sized run.
     let contrast: Double
 
     var isSpiculated: Bool { !spicules.isEmpty }
@@ -17,7 +20,7 @@ struct SyntheticMass {
     init(centerX: Double, centerY: Double, baseRadius: Double, spiculated: Bool, generator: inout SeededGenerator) {
         self.centerX = centerX; self.centerY = centerY; self.baseRadius = baseRadius
         harmonics = (2...6).map { k in (generator.uniform(0, 0.14) / Double(k).squareRoot(), generator.uniform(0, 2 * Double.pi)) }
-        contrast = generator.uniform(0.02, 0.15)
+        contrast = generator.uniform(0.15, 0.35)
         if spiculated {
             let count = generator.int(in: 6...14)
             spicules = (0..<count).map { _ in
