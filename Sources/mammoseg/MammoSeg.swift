@@ -8,7 +8,7 @@ struct MammoSeg: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, DemoCommand.self,
-            SummaryCommand.self, InfoCommand.self, ConvertCommand.self,
+            SummaryCommand.self, InfoCommand.self, ConvertCommand.self, BenchCommand.self,
         ]
     )
 }

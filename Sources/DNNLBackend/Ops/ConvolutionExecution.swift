@@ -12,7 +12,8 @@ extension DNNLBackend {
             do {
                 let forward = try primitive(spec.key("fwd", algorithm)) {
                     var desc = try spec.forwardDesc(algorithm)
-                    return try makePrimitive(&desc)
+                    return spec.fusedReLU ? try makePrimitive(&desc, attributes: reluPostOpAttributes())
+                                          : try makePrimitive(&desc)
                 }
                 return (forward, algorithm)
             } catch {

@@ -19,9 +19,12 @@ struct ConvolutionSpec {
     let weightShape: [Int]
     let hasBias: Bool
     let geometry: ConvGeometry
+    /// Inference with a ReLU post-op (`forward_inference`, no backward passes).
+    let fusedReLU: Bool
 
     /// Checks shapes (throwing, never trapping) and derives the output shape.
-    init(_ kind: Kind, input: [Int], weight: [Int], biasCount: Int?, geometry: ConvGeometry, op: String) throws {
+    init(_ kind: Kind, input: [Int], weight: [Int], biasCount: Int?, geometry: ConvGeometry, op: String,
+         fusedReLU: Bool = false) throws {
         guard input.count == 4, weight.count == 4 else {
             throw EngineError.shapeMismatch("\(op): input \(input) and weight \(weight) must both have rank 4")
         }
@@ -50,6 +53,7 @@ struct ConvolutionSpec {
         self.weightShape = weight
         self.hasBias = biasCount != nil
         self.geometry = geometry
+        self.fusedReLU = fusedReLU
     }
 
     /// PyTorch's weight layout described over the primitive's weight dims.
@@ -58,9 +62,11 @@ struct ConvolutionSpec {
     }
 
     /// Winograd is faster for 3×3, stride 1, dilation 1 convolutions but not available for
-    /// every shape or ISA, so it is tried first and direct is the fallback.
+    /// every shape or ISA, so it is tried first and direct is the fallback. Not for fused
+    /// inference: there Winograd wants its own weight format, whose reorder every pass
+    /// (measured with DNNL_VERBOSE) costs more than the Winograd kernel saves.
     var candidateAlgorithms: [dnnl_alg_kind_t] {
-        if kind == .convolution, geometry.kernelH == 3, geometry.kernelW == 3,
+        if kind == .convolution, !fusedReLU, geometry.kernelH == 3, geometry.kernelW == 3,
            geometry.stride == 1, geometry.dilation == 1 {
             return [dnnl_convolution_winograd, dnnl_convolution_direct]
         }
@@ -69,7 +75,7 @@ struct ConvolutionSpec {
 
     func key(_ pass: String, _ algorithm: dnnl_alg_kind_t) -> PrimitiveKey {
         let g = geometry
-        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0],
+        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0, fusedReLU ? 1 : 0],
                             input.map(Int64.init), weightDims.map(Int64.init),
                             [g.kernelH, g.kernelW, g.stride, g.padding, g.dilation].map(Int64.init))
     }
@@ -85,6 +91,9 @@ struct ConvolutionSpec {
         hasBias ? try .plain([weightDims[0]]) : dnnl_memory_desc_t()
     }
 
+    /// Forward training (the backward passes' hint), or inference when the ReLU is fused.
+    private var forwardPropagation: dnnl_prop_kind_t { fusedReLU ? dnnl_forward_inference : dnnl_forward_training }
+
     func forwardDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
         var src = try dnnl_memory_desc_t.any(input), weights = try dnnl_memory_desc_t.any(weightDims)
@@ -92,12 +101,12 @@ struct ConvolutionSpec {
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_forward_desc_init") {
-                dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, algorithm, &src, &weights,
+                dnnl_dilated_convolution_forward_desc_init(&desc, forwardPropagation, algorithm, &src, &weights,
                                                            &bias, &dst, strides, dilates, padding, padding)
             }
         case .deconvolution:
             try dnnlCall("dnnl_dilated_deconvolution_forward_desc_init") {
-                dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_training, algorithm, &src, &weights,
+                dnnl_dilated_deconvolution_forward_desc_init(&desc, forwardPropagation, algorithm, &src, &weights,
                                                              &bias, &dst, strides, dilates, padding, padding)
             }
         }
