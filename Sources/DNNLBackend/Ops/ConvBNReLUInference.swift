@@ -10,16 +10,28 @@ extension DNNLBackend {
     public func convBNReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
                                     gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                                     epsilon: Float) throws -> Tensor {
-        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: bias?.count,
+        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: weight.shape.first,
                                        geometry: geometry, op: "convBNReLUInference", fusedReLU: true)
         let outChannels = spec.weightDims[0]
         for vector in [gamma, beta, mean, variance] where vector.shape != [outChannels] {
             throw EngineError.shapeMismatch(
                 "convBNReLUInference: per-channel vector \(vector.shape) does not fit \(outChannels) output channels")
         }
-        let (foldedWeight, foldedBias) = Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta,
-                                                            mean: mean, variance: variance, epsilon: epsilon)
-        return try runConvolutionForward(spec, x, weight: foldedWeight, bias: foldedBias, op: "convBNReLUInference")
+        if let bias, bias.shape != [outChannels] {
+            throw EngineError.shapeMismatch("convBNReLUInference: bias \(bias.shape) does not fit \(outChannels) output channels")
+        }
+        let (forward, _) = try convolutionForward(spec)
+        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
+        // Folded once per set of weights and statistics, not once per pass.
+        let sources = [weight.scalars, bias?.scalars ?? [], gamma.scalars, beta.scalars, mean.scalars, variance.scalars,
+                       [epsilon]]
+        let folded = try weights.values(for: sources, layout: PrimitiveKey("folded", weightDesc.layoutKey)) {
+            let (foldedWeight, foldedBias) = Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta,
+                                                                mean: mean, variance: variance, epsilon: epsilon)
+            return [try converted(foldedWeight, as: spec.userWeightDesc(), to: weightDesc),
+                    try converted(foldedBias, to: biasDesc)]
+        }
+        return try runConvolutionForward(forward, x, weight: folded[0], bias: folded[1], op: "convBNReLUInference")
     }
 
     /// The folded weight and bias (formulas above), in PyTorch's layouts.

@@ -47,16 +47,23 @@ extension DNNLBackend {
 
     func runConvolutionForward(_ spec: ConvolutionSpec, _ x: Tensor, weight: HostTensor,
                                bias: HostTensor?, op: String) throws -> Tensor {
-        let input = try storage(of: x, op)
         let (forward, _) = try convolutionForward(spec)
+        let weightStorage = try cachedWeight(weight, as: spec.userWeightDesc(), to: forward.memory(dnnl_query_weights_md))
+        let biasStorage = try bias.map {
+            try cachedWeight($0, as: .plain($0.shape), to: forward.memory(dnnl_query_weights_md, index: 1))
+        }
+        return try runConvolutionForward(forward, x, weight: weightStorage, bias: biasStorage, op: op)
+    }
+
+    /// Runs a forward primitive on weights already in its layouts.
+    func runConvolutionForward(_ forward: Primitive, _ x: Tensor, weight: DNNLStorage, bias: DNNLStorage?,
+                               op: String) throws -> Tensor {
+        let input = try storage(of: x, op)
         var arguments = [
             Argument(DNNL_ARG_SRC, try converted(input, to: forward.memory(dnnl_query_src_md))),
-            Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
-                                                     to: forward.memory(dnnl_query_weights_md))),
+            Argument(DNNL_ARG_WEIGHTS, weight),
         ]
-        if let bias {
-            arguments.append(Argument(DNNL_ARG_BIAS, try converted(bias, to: forward.memory(dnnl_query_weights_md, index: 1))))
-        }
+        if let bias { arguments.append(Argument(DNNL_ARG_BIAS, bias)) }
         let y = allocate(forward.memory(dnnl_query_dst_md))
         arguments.append(Argument(DNNL_ARG_DST, y))
         try execute(forward, arguments)
@@ -80,8 +87,8 @@ extension DNNLBackend {
             let backwardData = try convolutionBackward(spec, pass: "bwd_data", spec.backwardDataDesc)
             let diffSrc = allocate(backwardData.memory(dnnl_query_diff_src_md))
             try execute(backwardData, [
-                Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
-                                                         to: backwardData.memory(dnnl_query_weights_md))),
+                Argument(DNNL_ARG_WEIGHTS, try cachedWeight(weight, as: spec.userWeightDesc(),
+                                                            to: backwardData.memory(dnnl_query_weights_md))),
                 Argument(DNNL_ARG_DIFF_DST, try converted(outputGradient, to: backwardData.memory(dnnl_query_diff_dst_md))),
                 Argument(DNNL_ARG_DIFF_SRC, diffSrc),
             ])
@@ -106,5 +113,12 @@ extension DNNLBackend {
         let dWeight = try hostTensor(diffWeights, as: spec.userWeightDesc(), shape: spec.weightShape)
         let dBias = try diffBias.map { try hostTensor($0, shape: [spec.weightDims[0]]) }
         return (dx, dWeight, dBias)
+    }
+
+    /// `host` (laid out as `user`) in layout `desc`, from the weight cache when unchanged.
+    func cachedWeight(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t) throws -> DNNLStorage {
+        try weights.values(for: [host.scalars], layout: PrimitiveKey("weight", user.layoutKey, desc.layoutKey)) {
+            [try converted(host, as: user, to: desc)]
+        }[0]
     }
 }

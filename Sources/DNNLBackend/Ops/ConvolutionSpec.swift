@@ -86,6 +86,19 @@ struct ConvolutionSpec {
     private var dilates: [Int64] { [Int64(geometry.dilation - 1), Int64(geometry.dilation - 1)] }
     private var padding: [Int64] { [Int64(geometry.padding), Int64(geometry.padding)] }
 
+    /// Below this many output channels activations are channels-last (`nhwc`) instead of
+    /// blocked (`nChw16c`): blocking pads channels to 16, so the study's thin full-resolution
+    /// layers (16 → 8 → 2 channels at 640², 8 → 4 → 2 at width 0.25) would move and store
+    /// 2–8× the bytes they need.
+    static let blockedMinimumChannels = 16
+
+    var isChannelsLast: Bool { weightDims[0] < Self.blockedMinimumChannels }
+
+    /// The layout of an activation (or its gradient): the primitive's choice, or `nhwc`.
+    private func activation(_ dims: [Int]) throws -> dnnl_memory_desc_t {
+        try isChannelsLast ? .make(dims, dnnl_acdb) : .any(dims)
+    }
+
     /// An undefined descriptor means "no bias" to oneDNN.
     private func biasDesc() throws -> dnnl_memory_desc_t {
         hasBias ? try .plain([weightDims[0]]) : dnnl_memory_desc_t()
@@ -96,8 +109,8 @@ struct ConvolutionSpec {
 
     func forwardDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var src = try dnnl_memory_desc_t.any(input), weights = try dnnl_memory_desc_t.any(weightDims)
-        var bias = try biasDesc(), dst = try dnnl_memory_desc_t.any(output)
+        var src = try activation(input), weights = try dnnl_memory_desc_t.any(weightDims)
+        var bias = try biasDesc(), dst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_forward_desc_init") {
@@ -115,8 +128,8 @@ struct ConvolutionSpec {
 
     func backwardDataDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var diffSrc = try dnnl_memory_desc_t.any(input), weights = try dnnl_memory_desc_t.any(weightDims)
-        var diffDst = try dnnl_memory_desc_t.any(output)
+        var diffSrc = try activation(input), weights = try dnnl_memory_desc_t.any(weightDims)
+        var diffDst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_backward_data_desc_init") {
@@ -134,8 +147,8 @@ struct ConvolutionSpec {
 
     func backwardWeightsDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var src = try dnnl_memory_desc_t.any(input), diffWeights = try dnnl_memory_desc_t.any(weightDims)
-        var diffBias = try biasDesc(), diffDst = try dnnl_memory_desc_t.any(output)
+        var src = try activation(input), diffWeights = try dnnl_memory_desc_t.any(weightDims)
+        var diffBias = try biasDesc(), diffDst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_backward_weights_desc_init") {
