@@ -15,12 +15,13 @@ extension DNNLBackend {
                     return spec.fusedReLU ? try makePrimitive(&desc, attributes: reluPostOpAttributes())
                                           : try makePrimitive(&desc)
                 }
+                if isTooHungry(forward, algorithm) { continue }
                 return (forward, algorithm)
             } catch {
                 lastError = error
             }
         }
-        throw lastError!
+        throw lastError ?? EngineError.invalidArgument("convolution: no oneDNN algorithm for \(spec.input) and weight \(spec.weightShape)")
     }
 
     /// A backward primitive (`build` makes its op descriptor), with the forward primitive of
@@ -30,7 +31,7 @@ extension DNNLBackend {
         var lastError: Error?
         for algorithm in spec.candidateAlgorithms {
             do {
-                return try primitive(spec.key(pass, algorithm)) {
+                let backward = try primitive(spec.key(pass, algorithm)) {
                     let hint = try primitive(spec.key("fwd", algorithm)) {
                         var desc = try spec.forwardDesc(algorithm)
                         return try makePrimitive(&desc)
@@ -38,11 +39,22 @@ extension DNNLBackend {
                     var desc = try build(algorithm)
                     return try makePrimitive(&desc, hint: hint)
                 }
+                if isTooHungry(backward, algorithm) { continue }
+                return backward
             } catch {
                 lastError = error
             }
         }
-        throw lastError!
+        throw lastError ?? EngineError.invalidArgument("convolution: no oneDNN algorithm for \(spec.input) and weight \(spec.weightShape)")
+    }
+
+    /// Winograd's scratchpad holds the transformed tiles of a whole batch; at full resolution
+    /// that is ~150 MB, more than its speed is worth in peak memory, so such layers use direct.
+    static let winogradScratchpadLimit = 48 << 20
+
+    private func isTooHungry(_ primitive: Primitive, _ algorithm: dnnl_alg_kind_t) -> Bool {
+        algorithm == dnnl_convolution_winograd
+            && primitive.memory(dnnl_query_scratchpad_md).byteCount > Self.winogradScratchpadLimit
     }
 
     func runConvolutionForward(_ spec: ConvolutionSpec, _ x: Tensor, weight: HostTensor,
