@@ -16,23 +16,36 @@ final class WeightCache {
     }
 
     private var entries: [Entry] = []
+    /// Look-ups so far.
     private var clock = 0
+    /// The longest gap in look-ups between two uses of one entry seen so far: how long a
+    /// live weight may sit idle (one training step or inference pass).
+    private var reusePeriod = 0
+    /// Idle limit before any reuse has been seen (no period known yet).
+    private static let initialIdleLimit = 256
 
     /// The converted values for `sources` under `layout` (what they were converted for), made
     /// with `make` when not cached.
-    func values(for sources: [[Float]], layout: PrimitiveKey,
+    ///
+    /// `lastUse`: the caller knows no later look-up will want them (a backward pass, after
+    /// which the optimizer changes the weights), so the entry is dropped instead of kept;
+    /// that keeps a training step from holding two versions of every weight.
+    func values(for sources: [[Float]], layout: PrimitiveKey, lastUse: Bool = false,
                 _ make: () throws -> [DNNLStorage]) rethrows -> [DNNLStorage] {
         clock += 1
         if let index = entries.firstIndex(where: { $0.layout == layout && $0.sources == sources }) {
-            entries[index].lastUse = clock
-            return entries[index].values
+            let values = entries[index].values
+            reusePeriod = max(reusePeriod, clock - entries[index].lastUse)
+            if lastUse { entries.remove(at: index) } else { entries[index].lastUse = clock }
+            return values
         }
         let values = try make()
+        if lastUse { return values }
         entries.append(Entry(sources: sources, layout: layout, values: values, lastUse: clock))
-        // A live weight is looked up at least once per pass over the network, i.e. within any
-        // 2·count consecutive look-ups; an entry idle for longer is a replaced version.
-        let horizon = clock - 2 * entries.count
-        entries.removeAll { $0.lastUse < horizon }
+        // A live weight is used again within one period; an entry idle for longer (with a
+        // quarter's slack) is a replaced version, e.g. the weights before the last Adam step.
+        let idleLimit = reusePeriod > 0 ? reusePeriod + reusePeriod / 4 + 1 : Self.initialIdleLimit
+        entries.removeAll { clock - $0.lastUse > idleLimit }
         return values
     }
 

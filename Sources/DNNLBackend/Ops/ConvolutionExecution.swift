@@ -49,8 +49,9 @@ extension DNNLBackend {
     }
 
     /// Winograd's scratchpad holds the transformed tiles of a whole batch; at full resolution
-    /// that is ~150 MB, more than its speed is worth in peak memory, so such layers use direct.
-    static let winogradScratchpadLimit = 48 << 20
+    /// that reached 150 MB in up1 at 640², more than its speed is worth in peak memory, so such
+    /// layers use direct.
+    static let winogradScratchpadLimit = 96 << 20
 
     private func isTooHungry(_ primitive: Primitive, _ algorithm: dnnl_alg_kind_t) -> Bool {
         algorithm == dnnl_convolution_winograd
@@ -100,7 +101,8 @@ extension DNNLBackend {
             let diffSrc = allocate(backwardData.memory(dnnl_query_diff_src_md))
             try execute(backwardData, [
                 Argument(DNNL_ARG_WEIGHTS, try cachedWeight(weight, as: spec.userWeightDesc(),
-                                                            to: backwardData.memory(dnnl_query_weights_md))),
+                                                            to: backwardData.memory(dnnl_query_weights_md),
+                                                            lastUse: true)),
                 Argument(DNNL_ARG_DIFF_DST, try converted(outputGradient, to: backwardData.memory(dnnl_query_diff_dst_md))),
                 Argument(DNNL_ARG_DIFF_SRC, diffSrc),
             ])
@@ -128,8 +130,10 @@ extension DNNLBackend {
     }
 
     /// `host` (laid out as `user`) in layout `desc`, from the weight cache when unchanged.
-    func cachedWeight(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t) throws -> DNNLStorage {
-        try weights.values(for: [host.scalars], layout: PrimitiveKey("weight", user.layoutKey, desc.layoutKey)) {
+    func cachedWeight(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t,
+                      lastUse: Bool = false) throws -> DNNLStorage {
+        try weights.values(for: [host.scalars], layout: PrimitiveKey("weight", user.layoutKey, desc.layoutKey),
+                           lastUse: lastUse) {
             [try converted(host, as: user, to: desc)]
         }[0]
     }
