@@ -48,9 +48,9 @@ extension DNNLBackend {
         throw lastError ?? EngineError.invalidArgument("convolution: no oneDNN algorithm for \(spec.input) and weight \(spec.weightShape)")
     }
 
-    /// Winograd's scratchpad holds the transformed tiles of a whole batch; at full resolution
-    /// that reached 150 MB in up1 at 640², more than its speed is worth in peak memory, so such
-    /// layers use direct.
+    /// Winograd's scratchpad holds the transformed tiles (and weights) of a whole batch; in
+    /// dilated-resize at 640², width 1.0 one layer asked for 150 MB, more than its speed is
+    /// worth in peak memory, so such layers use direct.
     static let winogradScratchpadLimit = 96 << 20
 
     private func isTooHungry(_ primitive: Primitive, _ algorithm: dnnl_alg_kind_t) -> Bool {
