@@ -8,7 +8,8 @@ import Engine
 ///   primitive wants another layout for an input.
 /// - Primitives are built once per op, shape and layout and cached in `primitives`.
 /// - Weights arrive as PyTorch-layout `HostTensor`s and are reordered into the layout each
-///   primitive asks for; weight gradients are reordered back to PyTorch's layout.
+///   primitive asks for, cached until the host array changes (`WeightCache`); weight
+///   gradients are reordered back to PyTorch's layout.
 /// - Every primitive runs with a user scratchpad from one shared arena.
 ///
 /// Not thread-safe: call it from one thread (or one task at a time), which also keeps
@@ -24,6 +25,7 @@ public final class DNNLBackend: Backend {
     let attributes: dnnl_primitive_attr_t
     let pool = BufferPool()
     let scratchpad = Scratchpad()
+    let weights = WeightCache()
     var primitives: [PrimitiveKey: Primitive] = [:]
 
     /// - Parameter threads: OpenMP threads for every primitive (default: `OMP_NUM_THREADS`
@@ -65,6 +67,7 @@ public final class DNNLBackend: Backend {
     }
 
     deinit {
+        weights.removeAll()
         primitives.removeAll()
         dnnl_primitive_attr_destroy(attributes)
         dnnl_stream_destroy(stream)

@@ -201,6 +201,51 @@ final class DNNLBackendTests: XCTestCase {
         }
     }
 
+    func testFusedConvBNReLUInferenceMatchesReference() throws {
+        // 17 output channels run blocked, 3 channels-last; with and without conv bias.
+        for (input, outChannels, geometry, hasBias) in [
+            ([3, 5, 9, 7], 17, ConvGeometry(kernel: 3, padding: 1), true),
+            ([2, 4, 8, 8], 3, ConvGeometry(kernel: 3, stride: 2, padding: 1), false),
+            ([1, 6, 9, 9], 17, ConvGeometry(kernel: 3, padding: 2, dilation: 2), true),
+        ] {
+            let x = try randomPair(input)
+            let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
+            let bias = hasBias ? random.normalTensor([outChannels]) : nil
+            let channels = [outChannels]
+            let gamma = random.uniformTensor(channels, 0.5, 1.5), beta = random.normalTensor(channels)
+            let mean = random.normalTensor(channels), variance = random.uniformTensor(channels, 0.2, 3)
+            try assertClose(
+                dnnl.convBNReLUInference(x.dnnl, weight: weight, bias: bias, geometry: geometry, gamma: gamma,
+                                         beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
+                reference.convBNReLUInference(x.reference, weight: weight, bias: bias, geometry: geometry,
+                                              gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
+                "convBNReLUInference \(input) → \(outChannels)")
+        }
+    }
+
+    func testCachedWeightsFollowInPlaceUpdates() throws {
+        // The optimizer changes weights in place; the backend must never reuse a stale reorder.
+        let x = try randomPair([2, 5, 6, 6])
+        let geometry = ConvGeometry(kernel: 3, padding: 1)
+        let weight = Parameter(name: "w", value: random.normalTensor([17, 5, 3, 3], scale: 0.3))
+        let variance = Parameter(name: "v", value: random.uniformTensor([17], 0.2, 3), kind: .buffer)
+        let (gamma, beta, mean) = (random.uniformTensor([17], 0.5, 1.5), random.normalTensor([17]), random.normalTensor([17]))
+        for step in 0..<3 {
+            try assertClose(dnnl.conv2d(x.dnnl, weight: weight.value, bias: nil, geometry: geometry),
+                            reference.conv2d(x.reference, weight: weight.value, bias: nil, geometry: geometry),
+                            "conv2d after \(step) updates")
+            try assertClose(
+                dnnl.convBNReLUInference(x.dnnl, weight: weight.value, bias: nil, geometry: geometry, gamma: gamma,
+                                         beta: beta, mean: mean, variance: variance.value, epsilon: 1e-5),
+                reference.convBNReLUInference(x.reference, weight: weight.value, bias: nil, geometry: geometry,
+                                              gamma: gamma, beta: beta, mean: mean, variance: variance.value,
+                                              epsilon: 1e-5),
+                "convBNReLUInference after \(step) updates")
+            weight.value.scalars.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= -0.5 } }
+            variance.value.scalars[3] += 1
+        }
+    }
+
     // MARK: Element-wise
 
     func testReLUMatchesReference() throws {

@@ -51,14 +51,15 @@ final class TrainingStepParityTests: XCTestCase {
             let expectedLoss = try XCTUnwrap(fixture.tensors["loss"]).scalars[0]
             XCTAssertEqual(loss, expectedLoss, accuracy: 1e-5 * max(1, abs(expectedLoss)), backend.name)
 
-            // Gradients: within 1e-3 of each tensor's largest |g| (plus 1e-7 for tensors whose
+            // Gradients: within 1e-3 of each tensor's largest |g| (plus 2e-7 for tensors whose
             // true gradient is 0, such as conv biases before batch norm: there both sides hold
-            // only rounding noise).
+            // only rounding noise, whose size depends on the summation order — 1.03e-7 for
+            // encoder.conv1.conv.bias once thin layers run channels-last).
             for parameter in model.parameters where parameter.kind == .weight {
                 let expected = try XCTUnwrap(fixture.tensors["grad." + parameter.name], parameter.name)
                 let scale = expected.scalars.map(abs).max() ?? 0
                 let error = maxAbsoluteDifference(parameter.gradient.scalars, expected.scalars)
-                XCTAssertLessThanOrEqual(error, 1e-3 * scale + 1e-7, "\(backend.name) grad \(parameter.name)")
+                XCTAssertLessThanOrEqual(error, 1e-3 * scale + 2e-7, "\(backend.name) grad \(parameter.name)")
             }
             let gradients = Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.gradient) })
             Adam(learningRate: learningRate).update(model.parameters)

@@ -27,11 +27,25 @@ extension DNNLBackend {
         return made
     }
 
-    /// Builds a primitive from an op descriptor struct (passed by pointer: they are kilobytes).
-    func makePrimitive<Desc>(_ opDesc: inout Desc, hint: Primitive? = nil) throws -> Primitive {
+    /// Builds a primitive from an op descriptor struct (passed by pointer: they are kilobytes),
+    /// with the backend's attributes (user scratchpad) unless others are given.
+    func makePrimitive<Desc>(_ opDesc: inout Desc, hint: Primitive? = nil,
+                             attributes: PrimitiveAttributes? = nil) throws -> Primitive {
         try withUnsafePointer(to: &opDesc) { pointer in
-            try Primitive(opDesc: UnsafeRawPointer(pointer), attr: attributes, engine: engine, hint: hint)
+            try Primitive(opDesc: UnsafeRawPointer(pointer), attr: attributes?.attributes ?? self.attributes,
+                          engine: engine, hint: hint)
         }
+    }
+
+    /// The backend's attributes plus a ReLU eltwise post-op (for fused inference convolutions).
+    func reluPostOpAttributes() throws -> PrimitiveAttributes {
+        let result = try PrimitiveAttributes(cloning: attributes)
+        var postOps: dnnl_post_ops_t?
+        try dnnlCall("dnnl_post_ops_create") { dnnl_post_ops_create(&postOps) }
+        defer { dnnl_post_ops_destroy(postOps) }
+        try dnnlCall("dnnl_post_ops_append_eltwise") { dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0) }
+        try dnnlCall("dnnl_primitive_attr_set_post_ops") { dnnl_primitive_attr_set_post_ops(result.attributes, postOps) }
+        return result
     }
 
     /// Like `makePrimitive`, but `nil` when oneDNN has no implementation (used to try a
@@ -94,11 +108,19 @@ extension DNNLBackend {
     }
 
     /// A host array whose bytes are laid out as `user` (PyTorch's layout) copied into layout `desc`.
+    ///
+    /// Same layout (bias and batch-norm vectors, plain inputs): a `memcpy`. A reorder
+    /// primitive would also work but opens an OpenMP parallel region, which for a few
+    /// hundred bytes costs milliseconds when the cores are busy.
     func converted(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t) throws -> DNNLStorage {
         let result = allocate(desc)
         try host.scalars.withUnsafeBytes { bytes in
-            // The reorder only reads its source; oneDNN's memory API just wants a mutable pointer.
-            try reorder(from: user, UnsafeMutableRawPointer(mutating: bytes.baseAddress!), to: desc, result.data)
+            if user.isSameLayout(as: desc) {
+                result.data.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            } else {
+                // The reorder only reads its source; oneDNN's memory API just wants a mutable pointer.
+                try reorder(from: user, UnsafeMutableRawPointer(mutating: bytes.baseAddress!), to: desc, result.data)
+            }
         }
         return result
     }
@@ -112,7 +134,11 @@ extension DNNLBackend {
     func hostTensor(_ storage: DNNLStorage, as user: dnnl_memory_desc_t, shape: [Int]) throws -> HostTensor {
         var scalars = [Float](repeating: 0, count: shape.reduce(1, *))
         try scalars.withUnsafeMutableBytes { bytes in
-            try reorder(from: storage.desc, storage.data, to: user, bytes.baseAddress!)
+            if storage.desc.isSameLayout(as: user) {
+                bytes.baseAddress!.copyMemory(from: storage.data, byteCount: bytes.count)  // see `converted`
+            } else {
+                try reorder(from: storage.desc, storage.data, to: user, bytes.baseAddress!)
+            }
         }
         return HostTensor(shape: shape, scalars: scalars)
     }

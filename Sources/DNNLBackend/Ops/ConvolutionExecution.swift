@@ -12,14 +12,16 @@ extension DNNLBackend {
             do {
                 let forward = try primitive(spec.key("fwd", algorithm)) {
                     var desc = try spec.forwardDesc(algorithm)
-                    return try makePrimitive(&desc)
+                    return spec.fusedReLU ? try makePrimitive(&desc, attributes: reluPostOpAttributes())
+                                          : try makePrimitive(&desc)
                 }
+                if isTooHungry(forward, algorithm) { continue }
                 return (forward, algorithm)
             } catch {
                 lastError = error
             }
         }
-        throw lastError!
+        throw lastError ?? EngineError.invalidArgument("convolution: no oneDNN algorithm for \(spec.input) and weight \(spec.weightShape)")
     }
 
     /// A backward primitive (`build` makes its op descriptor), with the forward primitive of
@@ -29,7 +31,7 @@ extension DNNLBackend {
         var lastError: Error?
         for algorithm in spec.candidateAlgorithms {
             do {
-                return try primitive(spec.key(pass, algorithm)) {
+                let backward = try primitive(spec.key(pass, algorithm)) {
                     let hint = try primitive(spec.key("fwd", algorithm)) {
                         var desc = try spec.forwardDesc(algorithm)
                         return try makePrimitive(&desc)
@@ -37,25 +39,44 @@ extension DNNLBackend {
                     var desc = try build(algorithm)
                     return try makePrimitive(&desc, hint: hint)
                 }
+                if isTooHungry(backward, algorithm) { continue }
+                return backward
             } catch {
                 lastError = error
             }
         }
-        throw lastError!
+        throw lastError ?? EngineError.invalidArgument("convolution: no oneDNN algorithm for \(spec.input) and weight \(spec.weightShape)")
+    }
+
+    /// Winograd's scratchpad holds the transformed tiles (and weights) of a whole batch; in
+    /// dilated-resize at 640², width 1.0 one layer asked for 150 MB, more than its speed is
+    /// worth in peak memory, so such layers use direct.
+    static let winogradScratchpadLimit = 96 << 20
+
+    private func isTooHungry(_ primitive: Primitive, _ algorithm: dnnl_alg_kind_t) -> Bool {
+        algorithm == dnnl_convolution_winograd
+            && primitive.memory(dnnl_query_scratchpad_md).byteCount > Self.winogradScratchpadLimit
     }
 
     func runConvolutionForward(_ spec: ConvolutionSpec, _ x: Tensor, weight: HostTensor,
                                bias: HostTensor?, op: String) throws -> Tensor {
-        let input = try storage(of: x, op)
         let (forward, _) = try convolutionForward(spec)
+        let weightStorage = try cachedWeight(weight, as: spec.userWeightDesc(), to: forward.memory(dnnl_query_weights_md))
+        let biasStorage = try bias.map {
+            try cachedWeight($0, as: .plain($0.shape), to: forward.memory(dnnl_query_weights_md, index: 1))
+        }
+        return try runConvolutionForward(forward, x, weight: weightStorage, bias: biasStorage, op: op)
+    }
+
+    /// Runs a forward primitive on weights already in its layouts.
+    func runConvolutionForward(_ forward: Primitive, _ x: Tensor, weight: DNNLStorage, bias: DNNLStorage?,
+                               op: String) throws -> Tensor {
+        let input = try storage(of: x, op)
         var arguments = [
             Argument(DNNL_ARG_SRC, try converted(input, to: forward.memory(dnnl_query_src_md))),
-            Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
-                                                     to: forward.memory(dnnl_query_weights_md))),
+            Argument(DNNL_ARG_WEIGHTS, weight),
         ]
-        if let bias {
-            arguments.append(Argument(DNNL_ARG_BIAS, try converted(bias, to: forward.memory(dnnl_query_weights_md, index: 1))))
-        }
+        if let bias { arguments.append(Argument(DNNL_ARG_BIAS, bias)) }
         let y = allocate(forward.memory(dnnl_query_dst_md))
         arguments.append(Argument(DNNL_ARG_DST, y))
         try execute(forward, arguments)
@@ -79,8 +100,9 @@ extension DNNLBackend {
             let backwardData = try convolutionBackward(spec, pass: "bwd_data", spec.backwardDataDesc)
             let diffSrc = allocate(backwardData.memory(dnnl_query_diff_src_md))
             try execute(backwardData, [
-                Argument(DNNL_ARG_WEIGHTS, try converted(weight, as: spec.userWeightDesc(),
-                                                         to: backwardData.memory(dnnl_query_weights_md))),
+                Argument(DNNL_ARG_WEIGHTS, try cachedWeight(weight, as: spec.userWeightDesc(),
+                                                            to: backwardData.memory(dnnl_query_weights_md),
+                                                            lastUse: true)),
                 Argument(DNNL_ARG_DIFF_DST, try converted(outputGradient, to: backwardData.memory(dnnl_query_diff_dst_md))),
                 Argument(DNNL_ARG_DIFF_SRC, diffSrc),
             ])
@@ -105,5 +127,14 @@ extension DNNLBackend {
         let dWeight = try hostTensor(diffWeights, as: spec.userWeightDesc(), shape: spec.weightShape)
         let dBias = try diffBias.map { try hostTensor($0, shape: [spec.weightDims[0]]) }
         return (dx, dWeight, dBias)
+    }
+
+    /// `host` (laid out as `user`) in layout `desc`, from the weight cache when unchanged.
+    func cachedWeight(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t,
+                      lastUse: Bool = false) throws -> DNNLStorage {
+        try weights.values(for: [host.scalars], layout: PrimitiveKey("weight", user.layoutKey, desc.layoutKey),
+                           lastUse: lastUse) {
+            [try converted(host, as: user, to: desc)]
+        }[0]
     }
 }

@@ -19,9 +19,12 @@ struct ConvolutionSpec {
     let weightShape: [Int]
     let hasBias: Bool
     let geometry: ConvGeometry
+    /// Inference with a ReLU post-op (`forward_inference`, no backward passes).
+    let fusedReLU: Bool
 
     /// Checks shapes (throwing, never trapping) and derives the output shape.
-    init(_ kind: Kind, input: [Int], weight: [Int], biasCount: Int?, geometry: ConvGeometry, op: String) throws {
+    init(_ kind: Kind, input: [Int], weight: [Int], biasCount: Int?, geometry: ConvGeometry, op: String,
+         fusedReLU: Bool = false) throws {
         guard input.count == 4, weight.count == 4 else {
             throw EngineError.shapeMismatch("\(op): input \(input) and weight \(weight) must both have rank 4")
         }
@@ -50,6 +53,7 @@ struct ConvolutionSpec {
         self.weightShape = weight
         self.hasBias = biasCount != nil
         self.geometry = geometry
+        self.fusedReLU = fusedReLU
     }
 
     /// PyTorch's weight layout described over the primitive's weight dims.
@@ -58,9 +62,11 @@ struct ConvolutionSpec {
     }
 
     /// Winograd is faster for 3×3, stride 1, dilation 1 convolutions but not available for
-    /// every shape or ISA, so it is tried first and direct is the fallback.
+    /// every shape or ISA, so it is tried first and direct is the fallback. Not for fused
+    /// inference: there Winograd wants its own weight format, whose reorder every pass
+    /// (measured with DNNL_VERBOSE) costs more than the Winograd kernel saves.
     var candidateAlgorithms: [dnnl_alg_kind_t] {
-        if kind == .convolution, geometry.kernelH == 3, geometry.kernelW == 3,
+        if kind == .convolution, !fusedReLU, geometry.kernelH == 3, geometry.kernelW == 3,
            geometry.stride == 1, geometry.dilation == 1 {
             return [dnnl_convolution_winograd, dnnl_convolution_direct]
         }
@@ -69,7 +75,7 @@ struct ConvolutionSpec {
 
     func key(_ pass: String, _ algorithm: dnnl_alg_kind_t) -> PrimitiveKey {
         let g = geometry
-        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0],
+        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0, fusedReLU ? 1 : 0],
                             input.map(Int64.init), weightDims.map(Int64.init),
                             [g.kernelH, g.kernelW, g.stride, g.padding, g.dilation].map(Int64.init))
     }
@@ -80,24 +86,40 @@ struct ConvolutionSpec {
     private var dilates: [Int64] { [Int64(geometry.dilation - 1), Int64(geometry.dilation - 1)] }
     private var padding: [Int64] { [Int64(geometry.padding), Int64(geometry.padding)] }
 
+    /// Below this many output channels activations are channels-last (`nhwc`) instead of
+    /// blocked (`nChw16c`): blocking pads channels to 16, so the study's thin full-resolution
+    /// layers (16 → 8 → 2 channels at 640², 8 → 4 → 2 at width 0.25) would move and store
+    /// 2–8× the bytes they need.
+    static let blockedMinimumChannels = 16
+
+    var isChannelsLast: Bool { weightDims[0] < Self.blockedMinimumChannels }
+
+    /// The layout of an activation (or its gradient): the primitive's choice, or `nhwc`.
+    private func activation(_ dims: [Int]) throws -> dnnl_memory_desc_t {
+        try isChannelsLast ? .make(dims, dnnl_acdb) : .any(dims)
+    }
+
     /// An undefined descriptor means "no bias" to oneDNN.
     private func biasDesc() throws -> dnnl_memory_desc_t {
         hasBias ? try .plain([weightDims[0]]) : dnnl_memory_desc_t()
     }
 
+    /// Forward training (the backward passes' hint), or inference when the ReLU is fused.
+    private var forwardPropagation: dnnl_prop_kind_t { fusedReLU ? dnnl_forward_inference : dnnl_forward_training }
+
     func forwardDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var src = try dnnl_memory_desc_t.any(input), weights = try dnnl_memory_desc_t.any(weightDims)
-        var bias = try biasDesc(), dst = try dnnl_memory_desc_t.any(output)
+        var src = try activation(input), weights = try dnnl_memory_desc_t.any(weightDims)
+        var bias = try biasDesc(), dst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_forward_desc_init") {
-                dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_training, algorithm, &src, &weights,
+                dnnl_dilated_convolution_forward_desc_init(&desc, forwardPropagation, algorithm, &src, &weights,
                                                            &bias, &dst, strides, dilates, padding, padding)
             }
         case .deconvolution:
             try dnnlCall("dnnl_dilated_deconvolution_forward_desc_init") {
-                dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_training, algorithm, &src, &weights,
+                dnnl_dilated_deconvolution_forward_desc_init(&desc, forwardPropagation, algorithm, &src, &weights,
                                                              &bias, &dst, strides, dilates, padding, padding)
             }
         }
@@ -106,8 +128,8 @@ struct ConvolutionSpec {
 
     func backwardDataDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var diffSrc = try dnnl_memory_desc_t.any(input), weights = try dnnl_memory_desc_t.any(weightDims)
-        var diffDst = try dnnl_memory_desc_t.any(output)
+        var diffSrc = try activation(input), weights = try dnnl_memory_desc_t.any(weightDims)
+        var diffDst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_backward_data_desc_init") {
@@ -125,8 +147,8 @@ struct ConvolutionSpec {
 
     func backwardWeightsDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
-        var src = try dnnl_memory_desc_t.any(input), diffWeights = try dnnl_memory_desc_t.any(weightDims)
-        var diffBias = try biasDesc(), diffDst = try dnnl_memory_desc_t.any(output)
+        var src = try activation(input), diffWeights = try dnnl_memory_desc_t.any(weightDims)
+        var diffBias = try biasDesc(), diffDst = try activation(output)
         switch kind {
         case .convolution:
             try dnnlCall("dnnl_dilated_convolution_backward_weights_desc_init") {

@@ -2,8 +2,9 @@ import CDNNL
 import Foundation
 import Engine
 
-/// The study's loss, computed on the host: the logits have two channels, so the
-/// download is small next to the network, and plain loops keep the definition obvious.
+/// The study's loss, computed on the host in one pass over channels-last logits: they have
+/// two channels, so the data is small next to the network, and plain loops keep the
+/// definition obvious.
 ///
 /// loss = (1/P) Σ_p w(y_p)·(logsumexp(z_p) − z_p[y_p]),  P = N·H·W,
 /// dz_p[c] = w(y_p)/P · (softmax(z_p)[c] − [c = y_p]),  w = 1 for class 0, positiveWeight otherwise.
@@ -22,29 +23,33 @@ extension DNNLBackend {
         if let bad = labels.first(where: { Int($0) >= classes }) {
             throw EngineError.invalidArgument("weightedCrossEntropy: label \(bad) out of range for \(classes) classes")
         }
-        let source = try storage(of: logits, "weightedCrossEntropy")
-        let z = try hostTensor(source, shape: shape).scalars
-        let pixels = Float(n * plane)
-        var gradient = [Float](repeating: 0, count: z.count)
+        // Pixel-major (channels-last) order puts each pixel's logits side by side; the
+        // thin logits layer already produces it, so this is usually no copy at all.
+        let pixelMajor: dnnl_memory_desc_t = shape.count == 4 ? try .make(shape, dnnl_acdb) : try .plain(shape)
+        let z = try converted(storage(of: logits, "weightedCrossEntropy"), to: pixelMajor)
+        let dLogits = allocate(pixelMajor)
+        let pixelCount = n * plane
+        let scale = 1 / Float(pixelCount)
         var loss: Double = 0
-        for image in 0..<n {
-            for pixel in 0..<plane {
-                let label = Int(labels[image * plane + pixel])
-                let weight: Float = label > 0 ? positiveWeight : 1
-                let index = { (channel: Int) in (image * classes + channel) * plane + pixel }
-                var top = -Float.infinity
-                for channel in 0..<classes { top = max(top, z[index(channel)]) }
-                var sum: Float = 0
-                for channel in 0..<classes { sum += expf(z[index(channel)] - top) }
-                loss += Double(weight * (top + logf(sum) - z[index(label)]))
-                for channel in 0..<classes {
-                    let probability = expf(z[index(channel)] - top) / sum
-                    gradient[index(channel)] = weight / pixels * (probability - (channel == label ? 1 : 0))
-                }
+        let logit = z.data.assumingMemoryBound(to: Float.self)
+        let gradient = dLogits.data.assumingMemoryBound(to: Float.self)
+        for p in 0..<pixelCount {
+            let row = logit + p * classes, dRow = gradient + p * classes
+            let label = Int(labels[p])
+            let weight: Float = label > 0 ? positiveWeight : 1
+            var top = -Float.infinity
+            for c in 0..<classes { top = max(top, row[c]) }
+            var sum: Float = 0
+            for c in 0..<classes {
+                let e = expf(row[c] - top)
+                dRow[c] = e
+                sum += e
             }
+            loss += Double(weight * (top + logf(sum) - row[label]))
+            let factor = weight * scale / sum
+            for c in 0..<classes { dRow[c] *= factor }
+            dRow[label] -= weight * scale
         }
-        // Hand the gradient back in the logits' own layout, ready for the last layer's backward.
-        let dLogits = try converted(HostTensor(shape: shape, scalars: gradient), to: source.desc)
-        return (Float(loss / Double(pixels)), tensor(dLogits))
+        return (Float(loss / Double(pixelCount)), tensor(dLogits))
     }
 }

@@ -12,7 +12,8 @@ public enum Op {
         guard let tape = ctx.tape, needsGradient(inputs, parameters) else { return Variable(value) }
         let out = Variable(value, requiresGradient: true)
         tape.record {
-            if let g = out.gradient { try pullback(g) }
+            // The gradient is consumed here; dropping it frees its buffer for the next op.
+            if let g = out.takeGradient() { try pullback(g) }
         }
         return out
     }

@@ -11,10 +11,13 @@ public final class Tape {
 
     /// Seeds `output.gradient` with `seed` (d loss / d output) and propagates to every
     /// variable and trainable parameter that the output depends on.
+    ///
+    /// Each pullback is dropped as soon as it has run, and with it the activations it
+    /// captured, so memory falls during backward instead of peaking at the end.
     public func backward(from output: Variable, seed: Tensor, backend: Backend) throws {
         try output.accumulate(seed, backend)
-        for pullback in pullbacks.reversed() { try pullback() }
-        pullbacks.removeAll()
+        defer { pullbacks.removeAll() }
+        while let pullback = pullbacks.popLast() { try pullback() }
     }
 }
 

@@ -14,6 +14,12 @@ public final class Variable {
 
     public var shape: [Int] { value.shape }
 
+    /// Returns the accumulated gradient and forgets it (backward runs each pullback once).
+    func takeGradient() -> Tensor? {
+        defer { gradient = nil }
+        return gradient
+    }
+
     func accumulate(_ g: Tensor, _ backend: Backend) throws {
         gradient = try gradient.map { try backend.add($0, g) } ?? g
     }

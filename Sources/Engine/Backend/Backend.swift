@@ -48,6 +48,13 @@ public protocol Backend: AnyObject {
     func batchNormInference(_ x: Tensor, gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                             epsilon: Float, fuseReLU: Bool) throws -> Tensor
 
+    /// Inference-only `relu(batchNormInference(conv2d(x, weight, bias), …))`, the study's
+    /// conv → BN → ReLU block in one call so a backend can fold batch norm into the
+    /// convolution and fuse the ReLU. The default implementation runs the three ops.
+    func convBNReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                             gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
+                             epsilon: Float) throws -> Tensor
+
     // MARK: Element-wise
     func relu(_ x: Tensor) throws -> Tensor
     /// dx = dy where y > 0 else 0.
@@ -72,4 +79,14 @@ public protocol Backend: AnyObject {
     /// labels one byte per pixel (0 or 1), `N·H·W` of them in row-major order.
     /// Returns the loss and d loss / d logits.
     func weightedCrossEntropy(_ logits: Tensor, labels: [UInt8], positiveWeight: Float) throws -> (loss: Float, dLogits: Tensor)
+}
+
+extension Backend {
+    public func convBNReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                                    gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
+                                    epsilon: Float) throws -> Tensor {
+        let y = try conv2d(x, weight: weight, bias: bias, geometry: geometry)
+        return try batchNormInference(y, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon,
+                                      fuseReLU: true)
+    }
 }

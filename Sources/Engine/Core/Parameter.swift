@@ -3,14 +3,22 @@
 ///
 /// `name` is the full checkpoint name, exactly as in `reference/models.py`
 /// (e.g. `encoder.conv1.conv.weight`). `gradient` accumulates during backward and is
-/// cleared by the optimizer (or `zeroGradient()`).
+/// cleared by the optimizer (or `zeroGradient()`). A cleared gradient holds no memory (like
+/// PyTorch's `zero_grad(set_to_none=True)`): the next forward pass, the memory peak of a
+/// training step, then needs no room for gradients, and the first backward contribution is
+/// taken as it is instead of being added to zeros.
 public final class Parameter: @unchecked Sendable {
     public enum Kind: Sendable { case weight, buffer }
 
     public let name: String
     public let kind: Kind
     public var value: HostTensor
-    public var gradient: HostTensor
+    /// d loss / d value; zeros when nothing has been accumulated since the last clear.
+    public var gradient: HostTensor {
+        get { accumulated ?? HostTensor(zeros: value.shape) }
+        set { accumulated = newValue }
+    }
+    private var accumulated: HostTensor?
     /// Frozen parameters receive no gradient and are never changed by the optimizer.
     public var isTrainable: Bool
 
@@ -18,7 +26,6 @@ public final class Parameter: @unchecked Sendable {
         self.name = name
         self.kind = kind
         self.value = value
-        self.gradient = HostTensor(zeros: value.shape)
         self.isTrainable = kind == .weight
     }
 
@@ -27,7 +34,11 @@ public final class Parameter: @unchecked Sendable {
     /// gradient += g (shapes must agree).
     public func accumulateGradient(_ g: HostTensor) {
         precondition(g.shape == value.shape, "\(name): gradient shape \(g.shape) vs \(value.shape)")
-        gradient.scalars.withUnsafeMutableBufferPointer { dst in
+        guard accumulated != nil else {
+            accumulated = g
+            return
+        }
+        accumulated!.scalars.withUnsafeMutableBufferPointer { dst in
             g.scalars.withUnsafeBufferPointer { src in
                 for i in 0..<dst.count { dst[i] += src[i] }
             }
@@ -35,6 +46,6 @@ public final class Parameter: @unchecked Sendable {
     }
 
     public func zeroGradient() {
-        gradient.scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        accumulated = nil
     }
 }

@@ -15,6 +15,14 @@ public final class ConvBNReLU: Layer {
     public var parameters: [Parameter] { conv.parameters + bn.parameters }
 
     public func callAsFunction(_ x: Variable, _ ctx: Context) throws -> Variable {
-        try bn(conv(x, ctx), ctx)
+        guard ctx.isTraining else {
+            // Inference: one call, so the backend can fold BN into the convolution and fuse the ReLU.
+            let y = try ctx.backend.convBNReLUInference(
+                x.value, weight: conv.weight.value, bias: conv.bias?.value, geometry: conv.geometry,
+                gamma: bn.gamma.value, beta: bn.beta.value, mean: bn.runningMean.value,
+                variance: bn.runningVariance.value, epsilon: bn.epsilon)
+            return Variable(y)
+        }
+        return try bn(conv(x, ctx), ctx)
     }
 }
