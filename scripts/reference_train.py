@@ -31,14 +31,21 @@ def load(root, split):
     return out
 
 
-def batches(data, size, batch, rng):
+def batches(data, size, batch, rng, lesion_fraction=0.5):
+    """Shuffled crops as MammoSeg's loader makes them: a `lesion_fraction` of the crops of
+    positive images centred on a random lesion pixel, the rest at random; random flips."""
     order = rng.permutation(len(data))
     for i in range(0, len(order) - batch + 1, batch):
         xs, ys = [], []
         for j in order[i:i + batch]:
             img, mask = data[j]
             h, w = img.shape
-            top = rng.integers(0, h - size + 1); left = rng.integers(0, w - size + 1)
+            fg = np.argwhere(mask > 0)
+            if len(fg) and rng.random() < lesion_fraction:
+                cy, cx = fg[rng.integers(len(fg))]
+                top = int(np.clip(cy - size // 2, 0, h - size)); left = int(np.clip(cx - size // 2, 0, w - size))
+            else:
+                top = rng.integers(0, h - size + 1); left = rng.integers(0, w - size + 1)
             x = img[top:top + size, left:left + size]; y = mask[top:top + size, left:left + size]
             if rng.random() < 0.5: x, y = x[:, ::-1], y[:, ::-1]
             if rng.random() < 0.5: x, y = x[::-1], y[::-1]
