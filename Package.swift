@@ -4,7 +4,7 @@ import PackageDescription
 // Layers (arrows point down only):
 //   mammoseg (CLI) -> Mammography -> Engine, MammoData
 //   DNNLBackend -> Engine, CDNNL      (the only code that imports oneDNN)
-//   MammoData -> CPNG, CZlib          (image files, DICOM, importers, phantoms)
+//   MammoData -> Engine, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
 let package = Package(
     name: "MammoSeg",
     platforms: [.macOS(.v13)],
@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
-        .target(name: "MammoData", dependencies: ["CPNG", "CZlib"]),
+        .target(name: "MammoData", dependencies: ["Engine", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
         .executableTarget(name: "mammoseg", dependencies: [
             "Mammography", "MammoData", "Engine", "DNNLBackend",

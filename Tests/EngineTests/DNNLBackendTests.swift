@@ -9,7 +9,7 @@ import CDNNL
 final class DNNLBackendTests: XCTestCase {
     let reference = ReferenceBackend()
     var dnnl: DNNLBackend!
-    var random = SeededRandom(seed: 2024)
+    var random = SeededGenerator(seed: 2024)
     let tolerance: Float = 1e-4
 
     override func setUpWithError() throws {

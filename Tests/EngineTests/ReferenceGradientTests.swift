@@ -5,7 +5,7 @@ import XCTest
 /// L(x) = Σ dy ⊙ f(x) with a random dy (not a plain sum, so every output counts differently).
 final class ReferenceGradientTests: XCTestCase {
     let backend = ReferenceBackend()
-    var random = SeededRandom(seed: 7)
+    var random = SeededGenerator(seed: 7)
 
     /// Checks `analytic` against finite differences of `forward` at `point`, all entries.
     func assertGradient(_ analytic: HostTensor, at point: HostTensor, dy: HostTensor,

@@ -15,7 +15,7 @@ final class TinyNetworkTrainingTests: XCTestCase {
         let up: ConvTranspose2D
 
         init(seed: UInt64) {
-            var random = SeededRandom(seed: seed)
+            var random = SeededGenerator(seed: seed)
             conv1 = Conv2D(name: "conv1", inChannels: 1, outChannels: 5, kernel: 3, padding: 1, bias: false, random: &random)
             bn = BatchNorm2D(name: "bn", channels: 5, appliesReLU: true)
             conv = Conv2D(name: "conv", inChannels: 5, outChannels: 6, kernel: 3, padding: 1, random: &random)
@@ -35,7 +35,7 @@ final class TinyNetworkTrainingTests: XCTestCase {
 
     /// A fixed batch: bright discs on noise, labelled by the disc.
     static func batch() -> (HostTensor, [UInt8]) {
-        var random = SeededRandom(seed: 3)
+        var random = SeededGenerator(seed: 3)
         let (n, s) = (2, 10)
         var image = [Float](repeating: 0, count: n * s * s), labels = [UInt8](repeating: 0, count: n * s * s)
         for b in 0..<n { for y in 0..<s { for x in 0..<s {

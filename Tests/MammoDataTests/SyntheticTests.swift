@@ -1,3 +1,4 @@
+import Engine
 import XCTest
 @testable import MammoData
 
@@ -5,8 +6,8 @@ final class SyntheticTests: XCTestCase {
     func testFFTMatchesDirectDFT() {
         let n = 16
         var generator = SeededGenerator(seed: 3)
-        let inputReal = (0..<n).map { _ in generator.uniform(-1, 1) }
-        let inputImag = (0..<n).map { _ in generator.uniform(-1, 1) }
+        let inputReal = (0..<n).map { _ in generator.uniform(-1.0, 1.0) as Double }
+        let inputImag = (0..<n).map { _ in generator.uniform(-1.0, 1.0) as Double }
         var real = inputReal, imag = inputImag
         let fft = FFT(count: n)
         real.withUnsafeMutableBufferPointer { re in imag.withUnsafeMutableBufferPointer { im in

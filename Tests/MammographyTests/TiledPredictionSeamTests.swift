@@ -21,7 +21,7 @@ final class TiledPredictionSeamTests: XCTestCase {
     func maps() throws -> (whole: [Float], blended: [Float], pasted: [Float]) {
         let phantom = SyntheticMammogramGenerator(size: width, normalFraction: 0, seed: 3).make(index: 1)
         let image = Array(phantom.image.normalized()[0..<(width * height)])  // the top 480 rows
-        let model = try makeModel(.dilatedResize, width: 0.125, seed: 7)
+        let model = try makeModel(.dilatedResize, width: 0.125, seed: 3)
         let predictor = Predictor(model: model, backend: try DNNLBackend(threads: 2), tileSize: tile)
         predictor.maxWholePixels = width * height
         try makeContrasty(model, predictor: predictor, image: image)
@@ -88,13 +88,13 @@ final class TiledPredictionSeamTests: XCTestCase {
         let meanAbsDifference = zip(blended, whole).map { abs($0 - $1) }.reduce(0, +) / Float(whole.count)
         let blendedJumps = seamJumps(blended, whole, tiler: TiledPredictor(tileSize: tile))
         let pastedJumps = seamJumps(pasted, whole, tiler: TiledPredictor(tileSize: tile, overlap: 0))
-        // Tolerance: 1 % of the probability range on average (measured: 0.0009). Exact agreement
+        // Tolerance: 1 % of the probability range on average (measured: 0.0007). Exact agreement
         // is impossible, as a 128-pixel tile sees less than the network's receptive field.
         XCTAssertLessThan(meanAbsDifference, 0.01)
-        // No seams: the step across tile borders is no larger than elsewhere (measured: 0.92×;
+        // No seams: the step across tile borders is no larger than elsewhere (measured: 0.59×;
         // a window floor of 0.05 gave 7×) ...
         XCTAssertLessThan(blendedJumps.border, 1.5 * blendedJumps.elsewhere)
-        // ... while the same measure does see the seams of pasted tiles (measured: 27×).
+        // ... while the same measure does see the seams of pasted tiles (measured: 24×).
         XCTAssertGreaterThan(pastedJumps.border, 5 * pastedJumps.elsewhere)
         print("tiled vs whole: mean |Δp| \(meanAbsDifference) (map sd \(wholeSpread)); step of Δp across tile borders "
               + "\(blendedJumps.border) vs \(blendedJumps.elsewhere) elsewhere; pasted tiles \(pastedJumps.border) vs \(pastedJumps.elsewhere)")

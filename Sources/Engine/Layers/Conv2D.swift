@@ -7,7 +7,7 @@ public final class Conv2D: Layer {
     public let geometry: ConvGeometry
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                dilation: Int = 1, bias: Bool = true, random: inout SeededRandom) {
+                dilation: Int = 1, bias: Bool = true, random: inout SeededGenerator) {
         let fanIn = inChannels * kernel * kernel
         weight = Parameter(name: join(name, "weight"),
                            value: defaultInitialization([outChannels, inChannels, kernel, kernel], fanIn: fanIn, &random))

@@ -6,7 +6,7 @@ public final class ConvBNReLU: Layer {
     public let bn: BatchNorm2D
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int = 3, stride: Int = 1, dilation: Int = 1,
-                padding: Int? = nil, random: inout SeededRandom) {
+                padding: Int? = nil, random: inout SeededGenerator) {
         conv = Conv2D(name: join(name, "conv"), inChannels: inChannels, outChannels: outChannels, kernel: kernel,
                       stride: stride, padding: padding ?? dilation * (kernel - 1) / 2, dilation: dilation, random: &random)
         bn = BatchNorm2D(name: join(name, "bn"), channels: outChannels, appliesReLU: true)

@@ -7,7 +7,7 @@ public final class ConvTranspose2D: Layer {
     public let geometry: ConvGeometry
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, random: inout SeededRandom) {
+                bias: Bool = true, random: inout SeededGenerator) {
         let fanIn = outChannels * kernel * kernel
         weight = Parameter(name: join(name, "weight"),
                            value: defaultInitialization([inChannels, outChannels, kernel, kernel], fanIn: fanIn, &random))

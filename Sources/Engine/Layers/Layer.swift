@@ -10,7 +10,7 @@ public protocol Layer: AnyObject {
 /// PyTorch's default initialisation for conv and linear layers (kaiming-uniform with
 /// a = √5): weight and bias ~ U(−1/√fanIn, 1/√fanIn), where fanIn = shape[1]·kh·kw
 /// (for a transposed conv's `[in, out, kh, kw]` that is out·kh·kw, as PyTorch computes it).
-func defaultInitialization(_ shape: [Int], fanIn: Int, _ random: inout SeededRandom) -> HostTensor {
+func defaultInitialization(_ shape: [Int], fanIn: Int, _ random: inout SeededGenerator) -> HostTensor {
     let bound = 1 / Float(fanIn).squareRoot()
     return random.uniformTensor(shape, -bound, bound)
 }

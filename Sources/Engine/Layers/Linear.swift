@@ -4,7 +4,7 @@ public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter
 
-    public init(name: String, inFeatures: Int, outFeatures: Int, random: inout SeededRandom) {
+    public init(name: String, inFeatures: Int, outFeatures: Int, random: inout SeededGenerator) {
         weight = Parameter(name: join(name, "weight"),
                            value: defaultInitialization([outFeatures, inFeatures], fanIn: inFeatures, &random))
         bias = Parameter(name: join(name, "bias"), value: defaultInitialization([outFeatures], fanIn: inFeatures, &random))

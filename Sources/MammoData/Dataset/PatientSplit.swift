@@ -1,3 +1,4 @@
+import Engine
 /// Splits by patient: a seeded, deterministic assignment of patients to train/val/test,
 /// and the invariant every importer checks before writing a manifest — no patient in two splits.
 public enum PatientSplit {

@@ -1,3 +1,4 @@
+import Engine
 /// Draws one augmented training crop from a decoded image: scale jitter, a crop window
 /// (lesion-centred or uniform), flips and optional 90° rotations — one geometric mapping
 /// applied identically to image (bilinear) and mask (nearest).

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Training batches from a prepared dataset.

@@ -58,6 +58,7 @@ struct BreastOutline {
 }
 
 #if canImport(Glibc)
+import Engine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -62,6 +62,7 @@ struct ImagingChain {
 }
 
 #if canImport(Glibc)
+import Engine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -38,6 +38,7 @@ public enum PowerLawNoise {
 }
 
 #if canImport(Glibc)
+import Engine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

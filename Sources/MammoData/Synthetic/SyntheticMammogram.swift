@@ -1,3 +1,4 @@
+import Engine
 /// One synthetic mammogram ("phantom") and its exact lesion mask.
 public struct SyntheticMammogram: Sendable {
     /// 16-bit image, chest wall at the left edge.

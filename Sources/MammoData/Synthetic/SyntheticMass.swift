@@ -107,6 +107,7 @@ struct SyntheticCalcificationCluster {
 }
 
 #if canImport(Glibc)
+import Engine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

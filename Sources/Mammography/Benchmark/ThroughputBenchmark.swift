@@ -5,7 +5,7 @@ import Engine
 /// `reference/bench.py` measures PyTorch, so the two lines can be compared directly.
 ///
 /// - Input: `[batch, 1, size, size]` standard-normal values, labels `rand > 0.9` (about
-///   10 % abnormal pixels), both drawn from `SeededRandom(seed:)`.
+///   10 % abnormal pixels), both drawn from `SeededGenerator(seed:)`.
 /// - Training step: forward + weighted cross-entropy (positive weight 18) + backward +
 ///   Adam (learning rate 7e-4). One warm-up step, then `steps` timed steps.
 /// - Inference: forward in inference mode + channel softmax, downloaded to the host. One
@@ -40,9 +40,9 @@ public struct ThroughputBenchmark {
 
     public func run(on backend: Backend) throws -> Result {
         let model = try makeModel(architecture, width: width, seed: seed)
-        var random = SeededRandom(seed: seed, stream: 1)
+        var random = SeededGenerator(seed: seed, keys: 1)
         let input = random.normalTensor([batch, 1, size, size])
-        let labels: [UInt8] = (0..<(batch * size * size)).map { _ in random.nextUniform() > 0.9 ? 1 : 0 }
+        let labels: [UInt8] = (0..<(batch * size * size)).map { _ in random.uniform() > 0.9 ? 1 : 0 }
         let optimizer = Adam(learningRate: Self.learningRate)
 
         func trainingStep() throws {

@@ -14,7 +14,7 @@ public final class Classifier: SegmentationModel {
     public let fc1: Linear
     public let logits: Linear
 
-    init(width: Double, random: inout SeededRandom) {
+    init(width: Double, random: inout SeededGenerator) {
         let c = ChannelWidths(width)
         self.width = width
         encoder = Encoder(widths: c, dilated: false, random: &random)

@@ -29,7 +29,7 @@ public final class DilatedResize: SegmentationModel {
     public let tconv1, tconv2: ConvTranspose2D
     public let logits: Conv2D
 
-    init(width: Double, transposeFirst: Bool, random: inout SeededRandom) {
+    init(width: Double, transposeFirst: Bool, random: inout SeededGenerator) {
         let c = ChannelWidths(width)
         architecture = transposeFirst ? .dilatedTransposeFirst : .dilatedResize
         self.width = width

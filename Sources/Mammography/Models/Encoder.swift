@@ -32,7 +32,7 @@ public final class Encoder: Layer {
         public let skips: [String: Variable]
     }
 
-    public init(widths c: ChannelWidths, dilated: Bool, random: inout SeededRandom) {
+    public init(widths c: ChannelWidths, dilated: Bool, random: inout SeededGenerator) {
         func block(_ name: String, _ cin: Int, _ cout: Int, stride: Int = 1, dilation: Int = 1) -> Block {
             (name, ConvBNReLU(name: Encoder.prefix + "." + name, inChannels: cin, outChannels: cout, stride: stride,
                               dilation: dilation, random: &random))

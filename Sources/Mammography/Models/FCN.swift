@@ -49,7 +49,7 @@ public final class FCN: SegmentationModel {
     public let steps: [Step]
     public let logits: Conv2D
 
-    init(width: Double, bottleneck: Bool, resizeMiddle: Bool, random: inout SeededRandom) {
+    init(width: Double, bottleneck: Bool, resizeMiddle: Bool, random: inout SeededGenerator) {
         let c = ChannelWidths(width)
         architecture = resizeMiddle ? .fcnHybrid : bottleneck ? .fcnTransposeBottleneck : .fcnTranspose
         self.width = width

@@ -42,10 +42,10 @@ extension SegmentationModel {
 }
 
 /// Builds a network with freshly initialised weights (PyTorch's default init scheme,
-/// drawn from `SeededRandom(seed:)` in parameter order).
+/// drawn from `SeededGenerator(seed:)` in parameter order).
 public func makeModel(_ architecture: Architecture, width: Double = 1.0, seed: UInt64 = 0) throws -> any SegmentationModel {
     guard width.isFinite, width > 0 else { throw ModelError.invalidWidth(width) }
-    var random = SeededRandom(seed: seed)
+    var random = SeededGenerator(seed: seed)
     switch architecture {
     case .dilatedResize:
         return DilatedResize(width: width, transposeFirst: false, random: &random)
