@@ -1,7 +1,8 @@
+import Engine
 import Foundation
 
-/// Whole-file writes that never leave a half-written file behind: Foundation writes a temporary
-/// file next to the target and renames it into place.
+/// Whole-file writes that never leave a half-written file behind (the engine's temp file, fsync,
+/// rename), with errors phrased for image and dataset files.
 enum AtomicWrite {
     /// Writes `bytes` to `path`; `what` names the content in errors ("PNG", "DICOM file").
     static func write(_ bytes: [UInt8], to path: String, what: String) throws {
@@ -12,9 +13,9 @@ enum AtomicWrite {
             throw DataError(file: path, "cannot write the \(what): the folder '\(folder)' does not exist; create it first")
         }
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try writeFileAtomically(bytes, to: path)
         } catch {
-            throw DataError(file: path, "cannot write the \(what) (\((error as NSError).localizedDescription)); check that the folder is writable and the disk not full")
+            throw DataError(file: path, "cannot write the \(what) (\((error as? FileWriteError)?.reason ?? "\(error)")); check that the folder is writable and the disk not full")
         }
     }
 }

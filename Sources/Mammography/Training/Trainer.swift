@@ -214,6 +214,9 @@ public final class Trainer {
         }
         try saveCheckpoint(to: run.epochCheckpoint(epoch + 1), epoch: epoch + 1, nextBatch: 0)
         try? FileManager.default.removeItem(atPath: run.interruptedCheckpoint)
+        if let keep = configuration.keepEpochCheckpoints, keep > 0 {
+            for old in run.epochCheckpoints().dropLast(keep) { try? FileManager.default.removeItem(atPath: old.path) }
+        }
         run.log("epoch \(epoch + 1): " + row.keys.sorted().map { "\($0)=\(String(format: "%.5g", row[$0]!))" }.joined(separator: " "))
     }
 

@@ -28,6 +28,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var threshold: Double = 0.5
     /// Stop after this many seconds of training (checked between steps); nil = no limit.
     public var timeBudgetSeconds: Double? = nil
+    /// Epoch checkpoints kept on disk (the newest ones; best.safetensors is always kept);
+    /// nil or 0 keeps all. Short epochs would otherwise fill the disk (a demo run wrote 3.8 GB).
+    public var keepEpochCheckpoints: Int? = 5
 
     public init(data: String, architecture: String) {
         self.data = data
@@ -40,11 +43,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// The config.json keys whose values differ from `other`'s, sorted, leaving out those a
-    /// resumed run may change (epochs, threads, time budget); empty for the same experiment.
+    /// resumed run may change (epochs, threads, time budget, checkpoints kept); empty for the same experiment.
     public func differences(from other: TrainingConfiguration) -> [String] {
         func fields(_ c: TrainingConfiguration) -> [String: String] {
             var c = c
-            c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil
+            c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }

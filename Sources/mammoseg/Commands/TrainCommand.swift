@@ -54,12 +54,15 @@ struct TrainCommand: ParsableCommand {
     var minutes: Double?
     @Flag(help: "Continue the run in --out from its latest checkpoint.")
     var resume = false
+    @Option(name: .customLong("keep-checkpoints"), help: "Epoch checkpoints to keep (the newest; best is always kept); 0 keeps all.")
+    var keepCheckpoints: Int = 5
     @OptionGroup var engine: BackendOptions
 
     func validate() throws {
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
         guard lr > 0, posWeight > 0 else { throw ValidationError("--lr and --pos-weight must be positive") }
         guard width > 0 else { throw ValidationError("--width must be positive") }
+        guard keepCheckpoints >= 0 else { throw ValidationError("--keep-checkpoints must be 0 (keep all) or more") }
         if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
     }
 
@@ -69,6 +72,7 @@ struct TrainCommand: ParsableCommand {
         c.positiveWeight = posWeight; c.weightDecay = weightDecay; c.decayEvery = decayEvery; c.decayFactor = decayFactor
         c.seed = seed; c.initFrom = initFrom; c.freezeEncoder = freeze == "encoder"; c.threads = engine.threads
         c.flips = flips; c.rotations = rotations; c.timeBudgetSeconds = minutes.map { $0 * 60 }
+        c.keepEpochCheckpoints = keepCheckpoints
         return c
     }
 
