@@ -7,11 +7,11 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Measure the checkerboard artifacts an untrained architecture makes by itself.",
         discussion: """
-        Feeds a constant image and a power-law (1/f^3) texture through each freshly initialised network and prints the
-        checkerboard energy fraction (CEF2, CEF4) of its probability map (prob_*) and the mean over its upsampling
-        layers' feature maps (up_*). Neither input holds a period-2 or period-4 pattern, so a clean architecture
-        scores about 0; stride-2 transposed convolutions score clearly above. Batch norm normalises with each input's
-        own statistics (as in the first training steps): with a fresh network's placeholder running statistics the
+        Feeds a constant image and a power-law (1/f^3) texture through each freshly initialised network and prints the \
+        checkerboard energy fraction (CEF2, CEF4) of its probability map (prob_*) and the mean over its upsampling \
+        layers' feature maps (up_*). Neither input holds a period-2 or period-4 pattern, so a clean architecture \
+        scores about 0; stride-2 transposed convolutions score clearly above. Batch norm normalises with each input's \
+        own statistics (as in the first training steps): with a fresh network's placeholder running statistics the \
         output hardly depends on the input (--running-statistics shows that regime).
         """)
 

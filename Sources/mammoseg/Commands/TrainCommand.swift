@@ -24,32 +24,7 @@ struct TrainCommand: ParsableCommand {
     var out: String
     @Option(help: "Training crop size (multiple of 32; of 320 for the FCN family; checked against --arch).")
     var size: Int = 256
-    @Option(help: "Channel width multiplier (1.0 = the study's network).")
-    var width: Double = 0.25
-    @Option(help: "Epochs.")
-    var epochs: Int = 20
-    @Option(help: "Batch size.")
-    var batch: Int = 8
-    @Option(help: "Adam learning rate.")
-    var lr: Double = 7e-4
-    @Option(name: .customLong("pos-weight"), help: "Loss weight of abnormal pixels.")
-    var posWeight: Double = 18
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay.")
-    var weightDecay: Double = 0
-    @Option(name: .customLong("decay-every"), help: "Epochs between learning-rate decays.")
-    var decayEvery: Int = 10
-    @Option(name: .customLong("decay-factor"), help: "Learning-rate decay factor.")
-    var decayFactor: Double = 0.85
-    @Option(help: "Random seed (initialisation, data order, augmentation).")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("init"), help: "Initialise from a checkpoint (matching names and shapes), e.g. a classifier's.")
-    var initFrom: String?
-    @Option(help: "Freeze a part of the network: 'encoder'.")
-    var freeze: String?
-    @Flag(inversion: .prefixedNo, help: "Random horizontal and vertical flips.")
-    var flips = true
-    @Flag(help: "Random 90° rotations.")
-    var rotations = false
+    @OptionGroup var recipe: RecipeOptions
     @Option(help: "Stop after this many minutes (saved; --resume continues).")
     var minutes: Double?
     @Flag(help: "Continue the run in --out from its latest checkpoint.")
@@ -59,19 +34,13 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var engine: BackendOptions
 
     func validate() throws {
-        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-        guard lr > 0, posWeight > 0 else { throw ValidationError("--lr and --pos-weight must be positive") }
-        guard width > 0 else { throw ValidationError("--width must be positive") }
         guard keepCheckpoints >= 0 else { throw ValidationError("--keep-checkpoints must be 0 (keep all) or more") }
-        if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
     }
 
     func configuration() -> TrainingConfiguration {
         var c = TrainingConfiguration(data: data, architecture: arch)
-        c.size = size; c.width = width; c.epochs = epochs; c.batchSize = batch; c.learningRate = lr
-        c.positiveWeight = posWeight; c.weightDecay = weightDecay; c.decayEvery = decayEvery; c.decayFactor = decayFactor
-        c.seed = seed; c.initFrom = initFrom; c.freezeEncoder = freeze == "encoder"; c.threads = engine.threads
-        c.flips = flips; c.rotations = rotations; c.timeBudgetSeconds = minutes.map { $0 * 60 }
+        recipe.apply(to: &c)
+        c.size = size; c.threads = engine.threads; c.timeBudgetSeconds = minutes.map { $0 * 60 }
         c.keepEpochCheckpoints = keepCheckpoints
         return c
     }

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Mammography
+
+/// The training recipe shared by `train` and `compare`; defaults are the study's
+/// (Adam 7e-4 decayed ×0.85 every 10 epochs, pos-weight 18, flips on).
+struct RecipeOptions: ParsableArguments {
+    @Option(help: "Epochs.")
+    var epochs: Int = 20
+    @Option(help: "Channel width multiplier (1.0 = the study's network).")
+    var width: Double = 0.25
+    @Option(help: "Batch size.")
+    var batch: Int = 8
+    @Option(help: "Adam learning rate.")
+    var lr: Double = 7e-4
+    @Option(name: .customLong("pos-weight"), help: "Loss weight of abnormal pixels.")
+    var posWeight: Double = 18
+    @Option(name: .customLong("weight-decay"), help: "L2 weight decay.")
+    var weightDecay: Double = 0
+    @Option(name: .customLong("decay-every"), help: "Epochs between learning-rate decays.")
+    var decayEvery: Int = 10
+    @Option(name: .customLong("decay-factor"), help: "Learning-rate decay factor.")
+    var decayFactor: Double = 0.85
+    @Option(help: "Random seed (initialisation, data order, augmentation).")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("init"), help: "Initialise from a checkpoint (matching names and shapes), e.g. a classifier's.")
+    var initFrom: String?
+    @Option(help: "Freeze a part of the network: 'encoder'.")
+    var freeze: String?
+    @Flag(inversion: .prefixedNo, help: "Random horizontal and vertical flips.")
+    var flips = true
+    @Flag(help: "Random 90° rotations.")
+    var rotations = false
+
+    func validate() throws {
+        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
+        guard lr > 0, posWeight > 0 else { throw ValidationError("--lr and --pos-weight must be positive") }
+        guard width.isFinite, width > 0 else { throw ValidationError("--width must be positive") }
+        guard decayEvery >= 1, decayFactor > 0 else { throw ValidationError("--decay-every must be at least 1 and --decay-factor positive") }
+        if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
+    }
+
+    /// Writes the recipe into a configuration (data, architecture and size are the caller's).
+    func apply(to c: inout TrainingConfiguration) {
+        c.width = width; c.epochs = epochs; c.batchSize = batch; c.learningRate = lr
+        c.positiveWeight = posWeight; c.weightDecay = weightDecay; c.decayEvery = decayEvery; c.decayFactor = decayFactor
+        c.seed = seed; c.initFrom = initFrom; c.freezeEncoder = freeze == "encoder"
+        c.flips = flips; c.rotations = rotations
+    }
+}
