@@ -11,9 +11,10 @@ setup:
 build: setup
 	$(SWIFT) build $(RELEASE) --product mammoseg
 
-# Numeric tests run in release (debug builds are many times slower) with testability on.
+# Numeric tests run in release (debug builds are many times slower) with testability on;
+# every test is XCTest, so the (empty) Swift Testing run is switched off.
 test: setup
-	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing
+	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
 
 demo: build
 	$(BIN) demo --out demo-out
