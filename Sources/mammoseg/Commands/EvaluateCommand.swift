@@ -45,7 +45,20 @@ struct EvaluateCommand: ParsableCommand {
             if loaded.model.architecture == .classifier {
                 let m = try ClassifierEvaluation.evaluate(model: loaded.model, backend: backend, dataset: dataset,
                                                           entries: entries, size: loaded.size, seed: 0)
-                print(m)
+                func show(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
+                print("""
+                classifier on \(m.count) crops (\(m.positives) abnormal), threshold 0.5
+                  accuracy     \(show(m.accuracy))
+                  recall       \(show(m.recall))
+                  precision    \(show(m.precision))
+                  specificity  \(show(m.specificity))
+                  ROC AUC      \(show(m.auc))
+                """)
+                if let json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try writeFileAtomically(encoder.encode(m), to: json)
+                }
                 return
             }
             let bar = ProgressBar(label: "evaluate", total: entries.count)
