@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import MammoData
 
 /// Paths of committed fixtures (written by scripts/fixtures/make_dicom_fixtures.py) and their expected values.
 enum Fixtures {
@@ -42,4 +43,12 @@ struct ExpectedDICOM: Decodable {
 struct ExpectedImage: Decodable {
     let width: Int, height: Int, bitDepth: Int
     let pixels: [UInt16]
+
+    /// Asserts that `image` has exactly this size, bit depth and pixel values.
+    func assertMatches(_ image: GrayImage, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(image.width, width, name, file: file, line: line)
+        XCTAssertEqual(image.height, height, name, file: file, line: line)
+        XCTAssertEqual(image.bitDepth, bitDepth, name, file: file, line: line)
+        XCTAssertEqual(image.pixels, pixels, name, file: file, line: line)
+    }
 }

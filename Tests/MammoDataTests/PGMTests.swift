@@ -8,10 +8,7 @@ final class PGMTests: XCTestCase {
         XCTAssertEqual(expected.count, 4)
         for (name, want) in expected {
             let image = try PGM.read(try Fixtures.path("pgm", name))
-            XCTAssertEqual(image.width, want.width, name)
-            XCTAssertEqual(image.height, want.height, name)
-            XCTAssertEqual(image.bitDepth, want.bitDepth, name)
-            XCTAssertEqual(image.pixels, want.pixels, name)
+            want.assertMatches(image, name)
             XCTAssertEqual(try ImageFile.readGray(try Fixtures.path("pgm", name)), image, name)
         }
     }

@@ -10,10 +10,7 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(expected.count, 4)
         for (name, want) in expected {
             let image = try PNG.readGray(try Fixtures.path("png", name))
-            XCTAssertEqual(image.width, want.width, name)
-            XCTAssertEqual(image.height, want.height, name)
-            XCTAssertEqual(image.bitDepth, want.bitDepth, name)
-            XCTAssertEqual(image.pixels, want.pixels, name)
+            want.assertMatches(image, name)
         }
     }
 
