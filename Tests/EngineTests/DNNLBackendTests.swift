@@ -128,6 +128,56 @@ final class DNNLBackendTests: XCTestCase {
         }
     }
 
+    func testTransposedConvolutionWithReLUMatchesReference() throws {
+        // Phase decomposition (k 4 s 2 p 1, k 5 s 5, k 2 s 2), stride 1 as a convolution, and
+        // the deconvolution fallback (k 3 s 2: k not a multiple of s).
+        let cases: [(input: [Int], weight: [Int], geometry: ConvGeometry, bias: Bool)] = [
+            ([3, 5, 4, 5], [5, 17, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1), true),
+            ([2, 8, 6, 6], [8, 4, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1), false),
+            ([1, 3, 3, 2], [3, 2, 5, 5], ConvGeometry(kernel: 5, stride: 5), true),
+            ([3, 16, 3, 3], [16, 17, 2, 2], ConvGeometry(kernel: 2, stride: 2), true),
+            ([1, 17, 5, 7], [17, 5, 3, 3], ConvGeometry(kernel: 3, padding: 1), true),
+            ([2, 4, 5, 4], [4, 3, 3, 3], ConvGeometry(kernel: 3, stride: 2, padding: 1), true),
+        ]
+        for c in cases {
+            let x = try randomPair(c.input)
+            let weight = random.normalTensor(c.weight, scale: 0.3)
+            let bias = c.bias ? random.normalTensor([c.weight[1]]) : nil
+            try assertClose(
+                dnnl.convTranspose2dReLUInference(x.dnnl, weight: weight, bias: bias, geometry: c.geometry),
+                reference.relu(reference.convTranspose2d(x.reference, weight: weight, bias: bias, geometry: c.geometry)),
+                "convTranspose2dReLUInference \(c.input) w\(c.weight) \(c.geometry)")
+        }
+    }
+
+    func testPhaseDecompositionCoversTheStudysTransposedConvolutions() throws {
+        func phases(_ input: [Int], _ weight: [Int], _ geometry: ConvGeometry) throws -> TransposedConvolutionPhases? {
+            TransposedConvolutionPhases(try ConvolutionSpec(.deconvolution, input: input, weight: weight, biasCount: nil,
+                                                            geometry: geometry, op: "test"))
+        }
+        let tconv = try XCTUnwrap(phases([2, 32, 320, 320], [32, 16, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1)))
+        XCTAssertEqual(tconv.geometry, ConvGeometry(kernel: 2, stride: 1, padding: 1))
+        XCTAssertEqual(tconv.convolutionWeightShape, [64, 32, 2, 2])
+        XCTAssertNotNil(try phases([1, 64, 2, 2], [64, 64, 5, 5], ConvGeometry(kernel: 5, stride: 5)), "FCN up1")
+        XCTAssertNil(try phases([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, stride: 2, padding: 1)))
+        XCTAssertNil(try phases([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, padding: 1)), "stride 1")
+    }
+
+    func testFusedConvolutionSoftmaxMatchesReference() throws {
+        // Two classes: one convolution on logit differences with a logistic post-op; three: the default.
+        for (input, outChannels, kernel, hasBias) in [([3, 5, 6, 7], 2, 1, true), ([2, 17, 5, 4], 2, 3, false),
+                                                      ([1, 4, 3, 5], 3, 1, true)] {
+            let x = try randomPair(input)
+            let weight = random.normalTensor([outChannels, input[1], kernel, kernel], scale: 1)
+            let bias = hasBias ? random.normalTensor([outChannels]) : nil
+            let geometry = ConvGeometry(kernel: kernel, padding: kernel / 2)
+            try assertClose(
+                dnnl.conv2dSoftmaxInference(x.dnnl, weight: weight, bias: bias, geometry: geometry),
+                reference.softmax(reference.conv2d(x.reference, weight: weight, bias: bias, geometry: geometry)),
+                "conv2dSoftmaxInference \(input) → \(outChannels)")
+        }
+    }
+
     // MARK: Pooling
 
     func testMaxPoolMatchesReference() throws {
@@ -207,6 +257,8 @@ final class DNNLBackendTests: XCTestCase {
             ([3, 5, 9, 7], 17, ConvGeometry(kernel: 3, padding: 1), true),
             ([2, 4, 8, 8], 3, ConvGeometry(kernel: 3, stride: 2, padding: 1), false),
             ([1, 6, 9, 9], 17, ConvGeometry(kernel: 3, padding: 2, dilation: 2), true),
+            // ≥ 32 channels in and out: Winograd with its pre-transformed inference weights.
+            ([2, 33, 10, 9], 40, ConvGeometry(kernel: 3, padding: 1), true),
         ] {
             let x = try randomPair(input)
             let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
@@ -220,6 +272,24 @@ final class DNNLBackendTests: XCTestCase {
                 reference.convBNReLUInference(x.reference, weight: weight, bias: bias, geometry: geometry,
                                               gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
                 "convBNReLUInference \(input) → \(outChannels)")
+        }
+    }
+
+    func testWinogradInferenceWeightsFollowTheProblemShape() throws {
+        // Winograd's transformed-weight blocking depends on batch and image size: one set of
+        // weights used at two shapes needs two conversions (a shared one crashed a tiled predict).
+        let weight = random.normalTensor([64, 64, 3, 3], scale: 0.1), bias = random.normalTensor([64])
+        let (gamma, beta) = (random.uniformTensor([64], 0.5, 1.5), random.normalTensor([64]))
+        let (mean, variance) = (random.normalTensor([64]), random.uniformTensor([64], 0.2, 3))
+        let geometry = ConvGeometry(kernel: 3, padding: 1)
+        for shape in [[1, 64, 4, 4], [3, 64, 4, 4], [2, 64, 12, 8], [1, 64, 4, 4]] {
+            let x = try randomPair(shape)
+            try assertClose(
+                dnnl.convBNReLUInference(x.dnnl, weight: weight, bias: bias, geometry: geometry, gamma: gamma,
+                                         beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
+                reference.convBNReLUInference(x.reference, weight: weight, bias: bias, geometry: geometry,
+                                              gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
+                "Winograd inference at \(shape)")
         }
     }
 

@@ -14,6 +14,25 @@ final class ModelParityTests: XCTestCase {
     func testFCNHybridLogits() throws { try checkLogits(.fcnHybrid) }
     func testClassifierLogits() throws { try checkLogits(.classifier) }
 
+    /// `probabilities` on oneDNN (logits convolution and softmax fused into one
+    /// convolution) against the reference backend's softmax of its logits.
+    func testFusedProbabilitiesMatchSoftmaxOfLogits() throws {
+        for architecture in Architecture.allCases {
+            let (model, size) = try ModelFixtures.loadModel("\(architecture).safetensors")
+            let backends = try ModelFixtures.backends()
+            let reference = backends[0], dnnl = backends[1]
+            let input = ModelFixtures.input(size: size)
+            let referenceContext = Context(backend: reference, training: false)
+            let logits = try model(try referenceContext.input(input), referenceContext)
+            let expected = try reference.download(reference.softmax(logits.value))
+            let ctx = Context(backend: dnnl, training: false)
+            let probabilities = try dnnl.download(model.probabilities(try ctx.input(input), ctx))
+            XCTAssertEqual(probabilities.shape, expected.shape, "\(architecture)")
+            let error = maxAbsoluteDifference(probabilities.scalars, expected.scalars)
+            XCTAssertLessThanOrEqual(error, 1e-4, "\(architecture): max |Δp| \(error)")
+        }
+    }
+
     private func checkLogits(_ architecture: Architecture) throws {
         let (model, size) = try ModelFixtures.loadModel("\(architecture).safetensors")
         let expected = try ModelFixtures.read("\(architecture).expected.safetensors")

@@ -17,6 +17,17 @@ extension dnnl_memory_desc_t {
         return desc
     }
 
+    /// A float32 descriptor with explicit element strides per dim (views such as the
+    /// pixel shuffle of a transposed convolution).
+    static func strided(_ dims: [Int], strides: [Int]) throws -> dnnl_memory_desc_t {
+        var desc = dnnl_memory_desc_t()
+        let dims64 = dims.map(Int64.init), strides64 = strides.map(Int64.init)
+        try dnnlCall("dnnl_memory_desc_init_by_strides") {
+            dnnl_memory_desc_init_by_strides(&desc, Int32(dims.count), dims64, dnnl_f32, strides64)
+        }
+        return desc
+    }
+
     /// Row-major float32 layout of the given dims (`x`, `nc`, `nchw`, `oihw`).
     static func plain(_ dims: [Int]) throws -> dnnl_memory_desc_t {
         try make(dims, plainTag(rank: dims.count))
@@ -54,7 +65,8 @@ extension dnnl_memory_desc_t {
         }
     }
 
-    /// Dims, format kind and blocking, as a hashable value for primitive-cache keys.
+    /// Dims, format kind and blocking (or Winograd's weight blocking), as a hashable value
+    /// for primitive- and weight-cache keys.
     var layoutKey: [Int64] {
         var key: [Int64] = [Int64(ndims), Int64(format_kind.rawValue)]
         let rank = Int(ndims)
@@ -70,6 +82,13 @@ extension dnnl_memory_desc_t {
             append(blocking.strides, count: rank)
             append(blocking.inner_blks, count: Int(blocking.inner_nblks))
             append(blocking.inner_idxs, count: Int(blocking.inner_nblks))
+        } else if format_kind == dnnl_format_kind_wino {
+            // Winograd's weight blocking depends on the whole problem (batch, image size), so
+            // two primitives with the same weight dims may want different bytes.
+            let w = format_desc.wino_desc
+            key += [Int64(w.wino_format.rawValue), Int64(w.r), Int64(w.alpha), Int64(w.ic), Int64(w.oc),
+                    Int64(w.ic_block), Int64(w.oc_block), Int64(w.ic2_block), Int64(w.oc2_block),
+                    Int64(w.adj_scale.bitPattern), Int64(w.size)]
         }
         return key
     }

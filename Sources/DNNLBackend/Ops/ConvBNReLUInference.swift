@@ -11,7 +11,7 @@ extension DNNLBackend {
                                     gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                                     epsilon: Float) throws -> Tensor {
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: weight.shape.first,
-                                       geometry: geometry, op: "convBNReLUInference", fusedReLU: true)
+                                       geometry: geometry, op: "convBNReLUInference", fused: .relu)
         let outChannels = spec.weightDims[0]
         for vector in [gamma, beta, mean, variance] where vector.shape != [outChannels] {
             throw EngineError.shapeMismatch(

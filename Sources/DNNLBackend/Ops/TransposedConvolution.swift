@@ -1,17 +1,35 @@
 import CDNNL
 import Engine
 
-/// `convTranspose2d`: oneDNN's deconvolution primitive (direct), which computes the
-/// backward-data pass of a convolution with the same weight, as PyTorch's ConvTranspose2d.
+/// `convTranspose2d`: PyTorch's ConvTranspose2d (the backward-data pass of a convolution
+/// with the same weight). Forward runs as an ordinary oneDNN convolution where one exists
+/// (stride 1: flipped kernel; stride s with k a multiple of s: the phase decomposition),
+/// else as oneDNN's deconvolution primitive; backward always uses the deconvolution primitives.
 extension DNNLBackend {
     public func convTranspose2d(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
                                 geometry: ConvGeometry) throws -> Tensor {
+        try transposedConvolutionForward(x, weight: weight, bias: bias, geometry: geometry, fusedReLU: false)
+    }
+
+    /// The ReLU runs as a post-op of the convolution that computes the transposed one
+    /// (stride 1 or the phase decomposition), else as a separate pass.
+    public func convTranspose2dReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                                             geometry: ConvGeometry) throws -> Tensor {
+        try transposedConvolutionForward(x, weight: weight, bias: bias, geometry: geometry, fusedReLU: true)
+    }
+
+    private func transposedConvolutionForward(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                                              fusedReLU: Bool) throws -> Tensor {
         let spec = try ConvolutionSpec(.deconvolution, input: x.shape, weight: weight.shape, biasCount: bias?.count,
                                        geometry: geometry, op: "convTranspose2d")
         if let equivalent = equivalentConvolutionGeometry(geometry) {
-            return try runEquivalentConvolution(x, weight: weight, bias: bias, geometry: equivalent)
+            return try runEquivalentConvolution(x, weight: weight, bias: bias, geometry: equivalent, fusedReLU: fusedReLU)
         }
-        return try runConvolutionForward(spec, x, weight: weight, bias: bias, op: "convTranspose2d")
+        if let phases = TransposedConvolutionPhases(spec) {
+            return try runByPhases(phases, x, weight: weight, bias: bias, fusedReLU: fusedReLU)
+        }
+        let y = try runConvolutionForward(spec, x, weight: weight, bias: bias, op: "convTranspose2d")
+        return fusedReLU ? try relu(y) : y
     }
 
     /// A stride-1 transposed convolution is a plain convolution with the kernel flipped,
@@ -24,30 +42,64 @@ extension DNNLBackend {
         return ConvGeometry(kernel: g.kernelH, stride: 1, padding: g.kernelH - 1 - g.padding)
     }
 
-    private func runEquivalentConvolution(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
-                                          geometry: ConvGeometry) throws -> Tensor {
-        // [I, O, kh, kw] → [O, I, kh, kw], flipped in both spatial axes.
+    private func runEquivalentConvolution(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                                          fusedReLU: Bool) throws -> Tensor {
         let (inputs, outputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        var flipped = [Float](repeating: 0, count: weight.count)
-        for i in 0..<inputs {
-            for o in 0..<outputs {
-                for y in 0..<kh {
-                    for x in 0..<kw {
-                        flipped[((o * inputs + i) * kh + y) * kw + x] =
-                            weight.scalars[((i * outputs + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)]
+        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: [outputs, inputs, kh, kw],
+                                       biasCount: bias?.count, geometry: geometry, op: "convTranspose2d",
+                                       fused: fusedReLU ? .relu : nil)
+        let (forward, _) = try convolutionForward(spec)
+        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
+        let converted = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
+                                           layout: PrimitiveKey("flipped", weightDesc.layoutKey)) {
+            // [I, O, kh, kw] → [O, I, kh, kw], flipped in both spatial axes.
+            var flipped = [Float](repeating: 0, count: weight.count)
+            for i in 0..<inputs {
+                for o in 0..<outputs {
+                    for y in 0..<kh {
+                        for x in 0..<kw {
+                            flipped[((o * inputs + i) * kh + y) * kw + x] =
+                                weight.scalars[((i * outputs + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)]
+                        }
                     }
                 }
             }
+            let convolutionWeight = HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped)
+            return [try self.converted(convolutionWeight, as: spec.userWeightDesc(), to: weightDesc)]
+                + (try bias.map { [try self.converted($0, to: biasDesc)] } ?? [])
         }
-        let convolutionWeight = HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped)
-        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: convolutionWeight.shape,
-                                       biasCount: bias?.count, geometry: geometry, op: "convTranspose2d")
+        return try runConvolutionForward(forward, x, weight: converted[0], bias: bias == nil ? nil : converted[1],
+                                         op: "convTranspose2d")
+    }
+
+    /// The phase decomposition (`TransposedConvolutionPhases`): one convolution into a
+    /// channels-last buffer, then a reorder per phase that spreads the pixels.
+    private func runByPhases(_ phases: TransposedConvolutionPhases, _ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                             fusedReLU: Bool) throws -> Tensor {
+        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: phases.convolutionWeightShape,
+                                       biasCount: bias.map { $0.count * phases.stride * phases.stride },
+                                       geometry: phases.geometry, op: "convTranspose2d", fused: fusedReLU ? .relu : nil,
+                                       channelsLast: true)
         let (forward, _) = try convolutionForward(spec)
-        // Reordered every call rather than cached: the flipped array is new each time.
-        let weightStorage = try converted(convolutionWeight, as: spec.userWeightDesc(),
-                                          to: forward.memory(dnnl_query_weights_md))
-        let biasStorage = try bias.map { try converted($0, to: forward.memory(dnnl_query_weights_md, index: 1)) }
-        return try runConvolutionForward(forward, x, weight: weightStorage, bias: biasStorage, op: "convTranspose2d")
+        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
+        let converted = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
+                                           layout: PrimitiveKey("phases", weightDesc.layoutKey)) {
+            [try self.converted(phases.convolutionWeight(weight), as: spec.userWeightDesc(), to: weightDesc)]
+                + (try bias.map { [try self.converted(phases.convolutionBias($0), to: biasDesc)] } ?? [])
+        }
+        let phaseMajor = try runConvolutionForward(forward, x, weight: converted[0],
+                                                   bias: bias == nil ? nil : converted[1], op: "convTranspose2d")
+        let source = try storage(of: phaseMajor, "convTranspose2d")
+        let result = allocate(try .make(phases.output, dnnl_acdb))
+        let element = MemoryLayout<Float>.stride
+        for a in 0..<phases.stride {
+            for b in 0..<phases.stride {
+                let view = try phases.shuffle(phase: a, b, convolutionOutput: phaseMajor.shape)
+                try reorder(from: view.source, source.data + view.sourceOffset * element,
+                            to: view.destination, result.data + view.destinationOffset * element)
+            }
+        }
+        return tensor(result)
     }
 
     public func convTranspose2dBackward(_ dy: Tensor, x: Tensor, weight: HostTensor, hasBias: Bool,

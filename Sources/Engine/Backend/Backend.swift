@@ -27,6 +27,10 @@ public protocol Backend: AnyObject {
     func convTranspose2d(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry) throws -> Tensor
     func convTranspose2dBackward(_ dy: Tensor, x: Tensor, weight: HostTensor, hasBias: Bool, geometry: ConvGeometry,
                                  needInputGradient: Bool) throws -> (dx: Tensor?, dWeight: HostTensor, dBias: HostTensor?)
+    /// Inference-only `relu(convTranspose2d(x, weight, bias))` in one call, so a backend can
+    /// fuse the ReLU. The default implementation runs the two ops.
+    func convTranspose2dReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                                      geometry: ConvGeometry) throws -> Tensor
 
     // MARK: Pooling
     /// 2×2 max pooling, stride 2 (H, W even). Returns the output and what backward needs.
@@ -55,6 +59,11 @@ public protocol Backend: AnyObject {
                              gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                              epsilon: Float) throws -> Tensor
 
+    /// Inference-only `softmax(conv2d(x, weight, bias))` over channels: the classifier
+    /// convolution and the class probabilities in one call, so a backend can fuse them.
+    /// The default implementation runs the two ops.
+    func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry) throws -> Tensor
+
     // MARK: Element-wise
     func relu(_ x: Tensor) throws -> Tensor
     /// dx = dy where y > 0 else 0.
@@ -82,6 +91,16 @@ public protocol Backend: AnyObject {
 }
 
 extension Backend {
+    public func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                                       geometry: ConvGeometry) throws -> Tensor {
+        try softmax(conv2d(x, weight: weight, bias: bias, geometry: geometry))
+    }
+
+    public func convTranspose2dReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                                             geometry: ConvGeometry) throws -> Tensor {
+        try relu(convTranspose2d(x, weight: weight, bias: bias, geometry: geometry))
+    }
+
     public func convBNReLUInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
                                     gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                                     epsilon: Float) throws -> Tensor {

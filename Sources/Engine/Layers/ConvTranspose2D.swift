@@ -23,4 +23,11 @@ public final class ConvTranspose2D: Layer {
     public func callAsFunction(_ x: Variable, _ ctx: Context) throws -> Variable {
         try Op.convTranspose2d(x, weight: weight, bias: bias, geometry: geometry, ctx)
     }
+
+    /// relu(self(x)); at inference one backend call, so the ReLU can be fused.
+    public func withReLU(_ x: Variable, _ ctx: Context) throws -> Variable {
+        if ctx.isTraining { return try Op.relu(self(x, ctx), ctx) }
+        return Variable(try ctx.backend.convTranspose2dReLUInference(x.value, weight: weight.value, bias: bias?.value,
+                                                                     geometry: geometry))
+    }
 }

@@ -8,7 +8,8 @@ import Engine
 ///   10 % abnormal pixels), both drawn from `SeededGenerator(seed:)`.
 /// - Training step: forward + weighted cross-entropy (positive weight 18) + backward +
 ///   Adam (learning rate 7e-4). One warm-up step, then `steps` timed steps.
-/// - Inference: forward in inference mode + channel softmax, downloaded to the host. One
+/// - Inference: forward in inference mode + channel softmax (`probabilities`, where the
+///   logits convolution and the softmax may run fused), downloaded to the host. One
 ///   warm-up pass, then `steps` timed passes.
 /// - Peak memory: the process's maximum resident set (`getrusage` `ru_maxrss`), as bench.py.
 public struct ThroughputBenchmark {
@@ -53,8 +54,7 @@ public struct ThroughputBenchmark {
         }
         func inferencePass() throws {
             let ctx = Context(backend: backend, training: false)
-            let logits = try model(try ctx.input(input), ctx)
-            _ = try backend.download(try backend.softmax(logits.value))
+            _ = try backend.download(try model.probabilities(try ctx.input(input), ctx))
         }
 
         let train = try imagesPerSecond(trainingStep)

@@ -74,8 +74,8 @@ public enum ClassifierEvaluation {
                 crop[y * size + x] = Float(image[x0 + x, y0 + y]) * scale
             } }
             let ctx = Context(backend: backend, training: false)
-            let logits = try model(ctx.input(HostTensor(shape: [1, 1, size, size], scalars: crop)), ctx)
-            let p = try backend.download(backend.softmax(logits.value))
+            let p = try backend.download(model.probabilities(ctx.input(HostTensor(shape: [1, 1, size, size],
+                                                                                    scalars: crop)), ctx))
             probabilities.append(Double(p.scalars[1]))
             labels.append(positive)
         }

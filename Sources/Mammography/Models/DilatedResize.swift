@@ -61,6 +61,15 @@ public final class DilatedResize: SegmentationModel {
     }
 
     public func callAsFunction(_ x: Variable, _ ctx: Context) throws -> Variable {
+        ctx.named("logits", try logits(try features(x, ctx), ctx))
+    }
+
+    public func probabilities(_ x: Variable, _ ctx: Context) throws -> Tensor {
+        try softmaxOfLogits(logits, try features(x, ctx), ctx)
+    }
+
+    /// Everything before the logits: `[N, c(8), S, S]` after tconv2's ReLU.
+    private func features(_ x: Variable, _ ctx: Context) throws -> Variable {
         try architecture.validate(inputShape: x.shape)
         var h = try encoder(x, ctx)
         switch up1 {
@@ -77,11 +86,18 @@ public final class DilatedResize: SegmentationModel {
         h = ctx.named("up4_resize", try Op.resizeNearest(h, factor: 4, ctx))
         h = ctx.named("up4", try up4(h, ctx))
         h = ctx.named("up5", try up5(h, ctx))
-        h = ctx.named("tconv1", try tconv1(h, ctx))
-        h = ctx.named("tconv1_relu", try Op.relu(h, ctx))
-        h = ctx.named("tconv2", try tconv2(h, ctx))
-        h = ctx.named("tconv2_relu", try Op.relu(h, ctx))
-        return ctx.named("logits", try logits(h, ctx))
+        h = try transposeReLU(tconv1, "tconv1", h, ctx)
+        return try transposeReLU(tconv2, "tconv2", h, ctx)
+    }
+
+    /// relu(conv(x)) named "<name>" and "<name>_relu"; at inference one fused backend call
+    /// unless the pre-ReLU map is being captured.
+    private func transposeReLU(_ conv: ConvTranspose2D, _ name: String, _ x: Variable, _ ctx: Context) throws -> Variable {
+        if !ctx.isTraining, !ctx.captureNames.contains(name) {
+            return ctx.named(name + "_relu", try conv.withReLU(x, ctx))
+        }
+        let y = ctx.named(name, try conv(x, ctx))
+        return ctx.named(name + "_relu", try Op.relu(y, ctx))
     }
 
     public func summarize(inputShape: [Int]) -> [LayerSummary] {

@@ -93,6 +93,15 @@ public final class FCN: SegmentationModel {
     }
 
     public func callAsFunction(_ x: Variable, _ ctx: Context) throws -> Variable {
+        ctx.named("logits", try logits(try features(x, ctx), ctx))
+    }
+
+    public func probabilities(_ x: Variable, _ ctx: Context) throws -> Tensor {
+        try softmaxOfLogits(logits, try features(x, ctx), ctx)
+    }
+
+    /// Everything before the logits: `[N, c(16), S, S]` after the last skip.
+    private func features(_ x: Variable, _ ctx: Context) throws -> Variable {
         try architecture.validate(inputShape: x.shape)
         let features = try encoder.features(x, ctx)
         let pool5 = ctx.named("pool5", try Op.maxPool2x2(features.output, ctx))
@@ -113,7 +122,7 @@ public final class FCN: SegmentationModel {
                 h = ctx.named(step.name + "_add", try Op.add(h, branch, ctx))
             }
         }
-        return ctx.named("logits", try logits(h, ctx))
+        return h
     }
 
     public func summarize(inputShape: [Int]) -> [LayerSummary] {

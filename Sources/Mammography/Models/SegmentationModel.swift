@@ -17,6 +17,25 @@ public protocol SegmentationModel: Layer {
     var width: Double { get }
     /// The rows of `mammoseg summary` for an input shape, computed from shapes alone.
     func summarize(inputShape: [Int]) -> [LayerSummary]
+    /// Class probabilities, softmax over the channels of `self(x, ctx)`: `[N, 2, H, W]`
+    /// (`[N, 2]` for the classifier). Channel 1 is P(abnormal).
+    func probabilities(_ x: Variable, _ ctx: Context) throws -> Tensor
+}
+
+extension SegmentationModel {
+    public func probabilities(_ x: Variable, _ ctx: Context) throws -> Tensor {
+        try ctx.backend.softmax(self(x, ctx).value)
+    }
+}
+
+/// softmax(logits(h)) for a network that ends in a logits convolution: at inference one
+/// backend call (the convolution and the softmax fused) unless the logits are being captured.
+func softmaxOfLogits(_ logits: Conv2D, _ h: Variable, _ ctx: Context) throws -> Tensor {
+    if !ctx.isTraining, !ctx.captureNames.contains("logits") {
+        return try ctx.backend.conv2dSoftmaxInference(h.value, weight: logits.weight.value, bias: logits.bias?.value,
+                                                      geometry: logits.geometry)
+    }
+    return try ctx.backend.softmax(ctx.named("logits", try logits(h, ctx)).value)
 }
 
 extension SegmentationModel {

@@ -33,8 +33,8 @@ public final class Predictor {
             }
         }
         let ctx = Context(backend: backend, training: false)
-        let logits = try model(ctx.input(HostTensor(shape: [count, 1, paddedH, paddedW], scalars: input)), ctx)
-        let p = try backend.download(backend.softmax(logits.value))
+        let p = try backend.download(model.probabilities(ctx.input(HostTensor(shape: [count, 1, paddedH, paddedW],
+                                                                              scalars: input)), ctx))
         let plane = paddedW * paddedH
         var out = [Float](repeating: 0, count: count * width * height)
         for n in 0..<count {

@@ -78,8 +78,8 @@ public struct CheckerboardMeasurement: Codable, Equatable, Sendable {
         defer { for (buffer, value) in zip(buffers, saved) { buffer.value = value } }
         let names = model.upsamplingLayers
         ctx.captureNames = Set(names)
-        let logits = try model(ctx.input(HostTensor(shape: [1, 1, height, width], scalars: image)), ctx)
-        let softmax = try backend.download(backend.softmax(logits.value))
+        let softmax = try backend.download(model.probabilities(ctx.input(HostTensor(shape: [1, 1, height, width],
+                                                                                    scalars: image)), ctx))
         let plane = width * height
         let probability = Array(softmax.scalars[plane..<(2 * plane)])  // channel 1: P(abnormal)
         var layers: [Layer] = []

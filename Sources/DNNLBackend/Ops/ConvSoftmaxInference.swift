@@ -1,0 +1,44 @@
+import CDNNL
+import Engine
+
+/// Inference-time classifier convolution → softmax over two classes as one oneDNN
+/// convolution with a logistic post-op.
+///
+/// With two classes softmax is a logistic of the logit difference:
+/// p₀ = e^z₀ / (e^z₀ + e^z₁) = σ(z₀ − z₁), p₁ = σ(z₁ − z₀). Both differences are linear
+/// in x, so a convolution with weights (w₀ − w₁, w₁ − w₀) and biases (b₀ − b₁, b₁ − b₀)
+/// followed by σ gives the probabilities directly: no logits tensor, no separate softmax
+/// pass (which at 256² was a fifth of an inference pass). Other class counts use the
+/// two-op default.
+extension DNNLBackend {
+    public func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
+                                       geometry: ConvGeometry) throws -> Tensor {
+        guard weight.shape.count == 4, weight.shape[0] == 2 else {
+            return try softmax(conv2d(x, weight: weight, bias: bias, geometry: geometry))
+        }
+        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: 2,
+                                       geometry: geometry, op: "conv2dSoftmaxInference", fused: .logistic)
+        if let bias, bias.shape != [2] {
+            throw EngineError.shapeMismatch("conv2dSoftmaxInference: bias \(bias.shape) does not fit 2 output channels")
+        }
+        let (forward, _) = try convolutionForward(spec)
+        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
+        let differences = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
+                                             layout: PrimitiveKey("logit-differences", weightDesc.layoutKey)) {
+            let (w, b) = Self.logitDifferences(weight: weight, bias: bias)
+            return [try converted(w, as: spec.userWeightDesc(), to: weightDesc), try converted(b, to: biasDesc)]
+        }
+        return try runConvolutionForward(forward, x, weight: differences[0], bias: differences[1],
+                                         op: "conv2dSoftmaxInference")
+    }
+
+    /// Weight `[2, C, kh, kw]` and bias `[2]` of z₀ − z₁ (channel 0) and z₁ − z₀ (channel 1).
+    static func logitDifferences(weight: HostTensor, bias: HostTensor?) -> (HostTensor, HostTensor) {
+        let half = weight.count / 2
+        let w = weight.scalars
+        let first = (0..<half).map { w[$0] - w[half + $0] }
+        let b = bias?.scalars ?? [0, 0]
+        return (HostTensor(shape: weight.shape, scalars: first + first.map { -$0 }),
+                HostTensor(shape: [2], scalars: [b[0] - b[1], b[1] - b[0]]))
+    }
+}
