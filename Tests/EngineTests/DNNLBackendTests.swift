@@ -178,6 +178,21 @@ final class DNNLBackendTests: XCTestCase {
         }
     }
 
+    func testBufferPoolReusesExactThenSlightlyLargerBuffers() {
+        let pool = BufferPool()
+        let (first, capacity) = pool.take(byteCount: 1000)
+        XCTAssertEqual(capacity, 1000)
+        pool.give(first, capacity: capacity)
+        let reused = pool.take(byteCount: 600)
+        XCTAssertEqual(reused.buffer, first, "an idle buffer under 2× the request is reused")
+        XCTAssertEqual(reused.capacity, 1000, "and keeps its real capacity for the next give")
+        pool.give(reused.buffer, capacity: reused.capacity)
+        let small = pool.take(byteCount: 400)
+        XCTAssertNotEqual(small.buffer, first, "more than 2× larger is not handed out")
+        XCTAssertEqual(small.capacity, 400)
+        pool.give(small.buffer, capacity: small.capacity)
+    }
+
     // MARK: Pooling
 
     func testMaxPoolMatchesReference() throws {

@@ -10,6 +10,8 @@ final class DNNLStorage {
     let desc: dnnl_memory_desc_t
     let data: UnsafeMutableRawPointer
     let byteCount: Int
+    /// The buffer's size: `byteCount` or more (a pooled buffer may be larger).
+    private let capacity: Int
     private let pool: BufferPool
     /// For a view: the storage that owns (and will free) the buffer.
     private var owner: DNNLStorage?
@@ -18,7 +20,7 @@ final class DNNLStorage {
         self.desc = desc
         self.byteCount = desc.byteCount
         self.pool = pool
-        self.data = pool.take(byteCount: byteCount)
+        (self.data, self.capacity) = pool.take(byteCount: byteCount)
     }
 
     /// A view of the same buffer with another descriptor of the same size (a reshape);
@@ -26,12 +28,13 @@ final class DNNLStorage {
     init(viewing owner: DNNLStorage, as desc: dnnl_memory_desc_t) {
         self.desc = desc
         self.byteCount = owner.byteCount
+        self.capacity = owner.capacity
         self.pool = owner.pool
         self.data = owner.data
         self.owner = owner
     }
 
     deinit {
-        if owner == nil { pool.give(data, byteCount: byteCount) }
+        if owner == nil { pool.give(data, capacity: capacity) }
     }
 }

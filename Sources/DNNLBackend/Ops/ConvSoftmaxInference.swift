@@ -1,15 +1,16 @@
 import CDNNL
 import Engine
 
-/// Inference-time classifier convolution → softmax over two classes as one oneDNN
-/// convolution with a logistic post-op.
+/// Inference-time classifier convolution → softmax over two classes as a convolution on
+/// logit differences and one in-place logistic pass.
 ///
 /// With two classes softmax is a logistic of the logit difference:
 /// p₀ = e^z₀ / (e^z₀ + e^z₁) = σ(z₀ − z₁), p₁ = σ(z₁ − z₀). Both differences are linear
 /// in x, so a convolution with weights (w₀ − w₁, w₁ − w₀) and biases (b₀ − b₁, b₁ − b₀)
-/// followed by σ gives the probabilities directly: no logits tensor, no separate softmax
-/// pass (which at 256² was a fifth of an inference pass). Other class counts use the
-/// two-op default.
+/// followed by σ gives the probabilities: no per-pixel max/exp/sum softmax (which at 256²
+/// was a fifth of an inference pass). σ runs as a separate eltwise over the flat buffer:
+/// as a post-op of the 2-channel convolution it filled 2 of 16 vector lanes and cost 5×
+/// the convolution itself (DNNL_VERBOSE). Other class counts use the two-op default.
 extension DNNLBackend {
     public func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
                                        geometry: ConvGeometry) throws -> Tensor {
@@ -17,7 +18,7 @@ extension DNNLBackend {
             return try softmax(conv2d(x, weight: weight, bias: bias, geometry: geometry))
         }
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: 2,
-                                       geometry: geometry, op: "conv2dSoftmaxInference", fused: .logistic)
+                                       geometry: geometry, op: "conv2dSoftmaxInference")
         if let bias, bias.shape != [2] {
             throw EngineError.shapeMismatch("conv2dSoftmaxInference: bias \(bias.shape) does not fit 2 output channels")
         }
@@ -28,8 +29,23 @@ extension DNNLBackend {
             let (w, b) = Self.logitDifferences(weight: weight, bias: bias)
             return [try converted(w, as: spec.userWeightDesc(), to: weightDesc), try converted(b, to: biasDesc)]
         }
-        return try runConvolutionForward(forward, x, weight: differences[0], bias: differences[1],
-                                         op: "conv2dSoftmaxInference")
+        let y = try runConvolutionForward(forward, x, weight: differences[0], bias: differences[1],
+                                          op: "conv2dSoftmaxInference")
+        try logisticInPlace(storage(of: y, "conv2dSoftmaxInference"))
+        return y
+    }
+
+    /// σ(x) = 1 / (1 + e^−x) on every element, in place (oneDNN eltwise, inference).
+    private func logisticInPlace(_ data: DNNLStorage) throws {
+        let forward = try primitive(PrimitiveKey("logistic.inference", data.desc.layoutKey)) {
+            var dataDesc = data.desc
+            var desc = dnnl_eltwise_desc_t()
+            try dnnlCall("dnnl_eltwise_forward_desc_init") {
+                dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, dnnl_eltwise_logistic, &dataDesc, 0, 0)
+            }
+            return try makePrimitive(&desc)
+        }
+        try execute(forward, [Argument(DNNL_ARG_SRC, data), Argument(DNNL_ARG_DST, data)])
     }
 
     /// Weight `[2, C, kh, kw]` and bias `[2]` of z₀ − z₁ (channel 0) and z₁ − z₀ (channel 1).

@@ -181,8 +181,6 @@ struct ConvolutionSpec {
 /// An activation a forward-inference convolution applies as a oneDNN eltwise post-op.
 enum FusedActivation: Int64 {
     case relu = 1
-    /// 1 / (1 + e^−x): two-class softmax from logit differences (`conv2dSoftmaxInference`).
-    case logistic = 2
 
-    var algorithm: dnnl_alg_kind_t { self == .relu ? dnnl_eltwise_relu : dnnl_eltwise_logistic }
+    var algorithm: dnnl_alg_kind_t { dnnl_eltwise_relu }
 }
