@@ -150,17 +150,53 @@ final class DNNLBackendTests: XCTestCase {
         }
     }
 
-    func testPhaseDecompositionCoversTheStudysTransposedConvolutions() throws {
-        func phases(_ input: [Int], _ weight: [Int], _ geometry: ConvGeometry) throws -> TransposedConvolutionPhases? {
-            TransposedConvolutionPhases(try ConvolutionSpec(.deconvolution, input: input, weight: weight, biasCount: nil,
-                                                            geometry: geometry, op: "test"))
+    func testPhaseDecompositionCoversTheStudysUpsamplings() throws {
+        func transposed(_ input: [Int], _ weight: [Int], _ geometry: ConvGeometry) throws -> PhaseDecomposition? {
+            PhaseDecomposition(transposed: try ConvolutionSpec(.deconvolution, input: input, weight: weight, biasCount: nil,
+                                                               geometry: geometry, op: "test"))
         }
-        let tconv = try XCTUnwrap(phases([2, 32, 320, 320], [32, 16, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1)))
+        let tconv = try XCTUnwrap(transposed([2, 32, 320, 320], [32, 16, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1)))
         XCTAssertEqual(tconv.geometry, ConvGeometry(kernel: 2, stride: 1, padding: 1))
         XCTAssertEqual(tconv.convolutionWeightShape, [64, 32, 2, 2])
-        XCTAssertNotNil(try phases([1, 64, 2, 2], [64, 64, 5, 5], ConvGeometry(kernel: 5, stride: 5)), "FCN up1")
-        XCTAssertNil(try phases([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, stride: 2, padding: 1)))
-        XCTAssertNil(try phases([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, padding: 1)), "stride 1")
+        XCTAssertEqual(tconv.phaseOffsets, [0, 1])
+        XCTAssertNotNil(try transposed([1, 64, 2, 2], [64, 64, 5, 5], ConvGeometry(kernel: 5, stride: 5)), "FCN up1")
+        XCTAssertNil(try transposed([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, stride: 2, padding: 1)),
+                     "k 3, s 2: phase 1 has one tap fewer and the output is odd")
+        XCTAssertNil(try transposed([1, 4, 5, 5], [4, 3, 3, 3], ConvGeometry(kernel: 3, padding: 1)), "stride 1")
+
+        // Resize ×4 then a 3×3 conv (up4): phases 0 | 1, 2 | 3 read rows {q−1, q} | {q} | {q, q+1}.
+        let up4 = try XCTUnwrap(PhaseDecomposition(resizedBy: 4, then: ConvolutionSpec(
+            .convolution, input: [2, 64, 320, 320], weight: [32, 64, 3, 3], biasCount: 32,
+            geometry: ConvGeometry(kernel: 3, padding: 1), op: "test")))
+        XCTAssertEqual(up4.geometry, ConvGeometry(kernel: 2, stride: 1, padding: 1))
+        XCTAssertEqual(up4.phaseOffsets, [0, 1, 1, 1])
+        XCTAssertEqual(up4.convolutionWeightShape, [512, 64, 2, 2])
+    }
+
+    func testResizeThenConvBNReLUInferenceMatchesReference() throws {
+        // ×4 and thin ×2 (decomposed), wide ×2 keeping its width (Winograd on the resized input),
+        // wide ×2 narrowing (decomposed), and a dilated kernel.
+        for (input, outChannels, factor, geometry) in [
+            ([2, 5, 3, 4], 7, 4, ConvGeometry(kernel: 3, padding: 1)),
+            ([3, 4, 5, 3], 3, 2, ConvGeometry(kernel: 3, padding: 1)),
+            ([1, 40, 4, 5], 40, 2, ConvGeometry(kernel: 3, padding: 1)),
+            ([2, 64, 3, 3], 33, 2, ConvGeometry(kernel: 3, padding: 1)),
+            ([1, 6, 4, 4], 17, 2, ConvGeometry(kernel: 3, padding: 2, dilation: 2)),
+        ] {
+            let x = try randomPair(input)
+            let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
+            let bias = random.normalTensor([outChannels])
+            let channels = [outChannels]
+            let gamma = random.uniformTensor(channels, 0.5, 1.5), beta = random.normalTensor(channels)
+            let mean = random.normalTensor(channels), variance = random.uniformTensor(channels, 0.2, 3)
+            try assertClose(
+                dnnl.resizeConvBNReLUInference(x.dnnl, factor: factor, weight: weight, bias: bias, geometry: geometry,
+                                               gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
+                reference.convBNReLUInference(reference.resizeNearest(x.reference, factor: factor), weight: weight,
+                                              bias: bias, geometry: geometry, gamma: gamma, beta: beta, mean: mean,
+                                              variance: variance, epsilon: 1e-5),
+                "resize ×\(factor) + convBNReLUInference \(input) → \(outChannels) \(geometry)")
+        }
     }
 
     func testFusedConvolutionSoftmaxMatchesReference() throws {

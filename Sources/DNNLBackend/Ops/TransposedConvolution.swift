@@ -25,8 +25,9 @@ extension DNNLBackend {
         if let equivalent = equivalentConvolutionGeometry(geometry) {
             return try runEquivalentConvolution(x, weight: weight, bias: bias, geometry: equivalent, fusedReLU: fusedReLU)
         }
-        if let phases = TransposedConvolutionPhases(spec) {
-            return try runByPhases(phases, x, weight: weight, bias: bias, fusedReLU: fusedReLU)
+        if let phases = PhaseDecomposition(transposed: spec) {
+            return try runDecomposed(phases, x, hasBias: bias != nil, sources: [weight.scalars, bias?.scalars ?? []],
+                                     fusedReLU: fusedReLU, op: "convTranspose2d") { (weight, bias) }
         }
         let y = try runConvolutionForward(spec, x, weight: weight, bias: bias, op: "convTranspose2d")
         return fusedReLU ? try relu(y) : y
@@ -70,36 +71,6 @@ extension DNNLBackend {
         }
         return try runConvolutionForward(forward, x, weight: converted[0], bias: bias == nil ? nil : converted[1],
                                          op: "convTranspose2d")
-    }
-
-    /// The phase decomposition (`TransposedConvolutionPhases`): one convolution into a
-    /// channels-last buffer, then a reorder per phase that spreads the pixels.
-    private func runByPhases(_ phases: TransposedConvolutionPhases, _ x: Tensor, weight: HostTensor, bias: HostTensor?,
-                             fusedReLU: Bool) throws -> Tensor {
-        let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: phases.convolutionWeightShape,
-                                       biasCount: bias.map { $0.count * phases.stride * phases.stride },
-                                       geometry: phases.geometry, op: "convTranspose2d", fused: fusedReLU ? .relu : nil,
-                                       channelsLast: true)
-        let (forward, _) = try convolutionForward(spec)
-        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
-        let converted = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
-                                           layout: PrimitiveKey("phases", weightDesc.layoutKey)) {
-            [try self.converted(phases.convolutionWeight(weight), as: spec.userWeightDesc(), to: weightDesc)]
-                + (try bias.map { [try self.converted(phases.convolutionBias($0), to: biasDesc)] } ?? [])
-        }
-        let phaseMajor = try runConvolutionForward(forward, x, weight: converted[0],
-                                                   bias: bias == nil ? nil : converted[1], op: "convTranspose2d")
-        let source = try storage(of: phaseMajor, "convTranspose2d")
-        let result = allocate(try .make(phases.output, dnnl_acdb))
-        let element = MemoryLayout<Float>.stride
-        for a in 0..<phases.stride {
-            for b in 0..<phases.stride {
-                let view = try phases.shuffle(phase: a, b, convolutionOutput: phaseMajor.shape)
-                try reorder(from: view.source, source.data + view.sourceOffset * element,
-                            to: view.destination, result.data + view.destinationOffset * element)
-            }
-        }
-        return tensor(result)
     }
 
     public func convTranspose2dBackward(_ dy: Tensor, x: Tensor, weight: HostTensor, hasBias: Bool,

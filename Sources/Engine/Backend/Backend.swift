@@ -64,6 +64,13 @@ public protocol Backend: AnyObject {
     /// The default implementation runs the two ops.
     func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry) throws -> Tensor
 
+    /// Inference-only `convBNReLUInference(resizeNearest(x, factor), …)`: the study's
+    /// resize + conv → BN → ReLU upsampling step in one call, so a backend need not
+    /// convolve the repeated pixels. The default implementation runs the two.
+    func resizeConvBNReLUInference(_ x: Tensor, factor: Int, weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                                   gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
+                                   epsilon: Float) throws -> Tensor
+
     // MARK: Element-wise
     func relu(_ x: Tensor) throws -> Tensor
     /// dx = dy where y > 0 else 0.
@@ -91,6 +98,13 @@ public protocol Backend: AnyObject {
 }
 
 extension Backend {
+    public func resizeConvBNReLUInference(_ x: Tensor, factor: Int, weight: HostTensor, bias: HostTensor?,
+                                          geometry: ConvGeometry, gamma: HostTensor, beta: HostTensor, mean: HostTensor,
+                                          variance: HostTensor, epsilon: Float) throws -> Tensor {
+        try convBNReLUInference(resizeNearest(x, factor: factor), weight: weight, bias: bias, geometry: geometry,
+                                gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
+    }
+
     public func conv2dSoftmaxInference(_ x: Tensor, weight: HostTensor, bias: HostTensor?,
                                        geometry: ConvGeometry) throws -> Tensor {
         try softmax(conv2d(x, weight: weight, bias: bias, geometry: geometry))

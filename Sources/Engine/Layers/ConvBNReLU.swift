@@ -25,4 +25,17 @@ public final class ConvBNReLU: Layer {
         }
         return try bn(conv(x, ctx), ctx)
     }
+
+    /// self(resizeNearest(x, factor)); at inference one backend call, so the backend need
+    /// not convolve the repeated pixels.
+    public func afterResize(_ x: Variable, factor: Int, _ ctx: Context) throws -> Variable {
+        guard ctx.isTraining else {
+            let y = try ctx.backend.resizeConvBNReLUInference(
+                x.value, factor: factor, weight: conv.weight.value, bias: conv.bias?.value, geometry: conv.geometry,
+                gamma: bn.gamma.value, beta: bn.beta.value, mean: bn.runningMean.value,
+                variance: bn.runningVariance.value, epsilon: bn.epsilon)
+            return Variable(y)
+        }
+        return try self(Op.resizeNearest(x, factor: factor, ctx), ctx)
+    }
 }

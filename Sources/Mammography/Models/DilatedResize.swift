@@ -74,20 +74,28 @@ public final class DilatedResize: SegmentationModel {
         var h = try encoder(x, ctx)
         switch up1 {
         case let .resizeConvolution(block):
-            h = ctx.named("up1_resize", try Op.resizeNearest(h, factor: 2, ctx))
-            h = ctx.named("up1", try block(h, ctx))
+            h = try resizeThen(block, "up1", factor: 2, h, ctx)
         case let .transposeConvolution(conv, bn):
             h = ctx.named("up1", try conv(h, ctx))
             h = ctx.named("up1_bn", try bn(h, ctx))
         }
-        h = ctx.named("up2_resize", try Op.resizeNearest(h, factor: 2, ctx))
-        h = ctx.named("up2", try up2(h, ctx))
+        h = try resizeThen(up2, "up2", factor: 2, h, ctx)
         h = ctx.named("up3", try up3(h, ctx))
-        h = ctx.named("up4_resize", try Op.resizeNearest(h, factor: 4, ctx))
-        h = ctx.named("up4", try up4(h, ctx))
+        h = try resizeThen(up4, "up4", factor: 4, h, ctx)
         h = ctx.named("up5", try up5(h, ctx))
         h = try transposeReLU(tconv1, "tconv1", h, ctx)
         return try transposeReLU(tconv2, "tconv2", h, ctx)
+    }
+
+    /// block(resize(x)) named "<name>_resize" and "<name>"; at inference one backend call
+    /// unless the resized map is being captured.
+    private func resizeThen(_ block: ConvBNReLU, _ name: String, factor: Int, _ x: Variable,
+                            _ ctx: Context) throws -> Variable {
+        if !ctx.isTraining, !ctx.captureNames.contains(name + "_resize") {
+            return ctx.named(name, try block.afterResize(x, factor: factor, ctx))
+        }
+        let resized = ctx.named(name + "_resize", try Op.resizeNearest(x, factor: factor, ctx))
+        return ctx.named(name, try block(resized, ctx))
     }
 
     /// relu(conv(x)) named "<name>" and "<name>_relu"; at inference one fused backend call
