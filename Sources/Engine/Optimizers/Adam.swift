@@ -84,7 +84,10 @@ public final class Adam {
         zeroGradients(parameters)
     }
 
-    /// The element loop; unchecked buffer pointers keep it vectorisable.
+    /// The element loop; unchecked buffer pointers keep it vectorisable. Large tensors are
+    /// split over the cores (each element's update is independent, so the result does not
+    /// depend on the split): a single-core Adam was 3 % of a 256² training step with the
+    /// other core idle.
     private func update(_ parameter: Parameter, _ state: Moments, stepSize: Float, biasCorrection2Root: Float) {
         let oneMinusBeta1 = Float(1 - beta1), beta2 = Float(beta2), oneMinusBeta2 = Float(1 - self.beta2)
         let epsilon = epsilon, weightDecay = weightDecay, decays = weightDecay != 0
@@ -92,18 +95,27 @@ public final class Adam {
             parameter.gradient.scalars.withUnsafeBufferPointer { grad in
                 state.expAvg.withUnsafeMutableBufferPointer { m in
                     state.expAvgSq.withUnsafeMutableBufferPointer { v in
-                        for i in 0 ..< theta.count {
-                            let g = decays ? grad[i] + weightDecay * theta[i] : grad[i]
-                            m[i] += oneMinusBeta1 * (g - m[i])
-                            v[i] = v[i] * beta2 + oneMinusBeta2 * g * g
-                            let denominator = v[i].squareRoot() / biasCorrection2Root + epsilon
-                            theta[i] -= stepSize * (m[i] / denominator)
+                        let (theta, grad, m, v) = (theta, grad, m, v)
+                        let count = theta.count
+                        let chunks = min(Self.cores, max(1, count / Self.chunkMinimumElements))
+                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            for i in (count * chunk / chunks) ..< (count * (chunk + 1) / chunks) {
+                                let g = decays ? grad[i] + weightDecay * theta[i] : grad[i]
+                                m[i] += oneMinusBeta1 * (g - m[i])
+                                v[i] = v[i] * beta2 + oneMinusBeta2 * g * g
+                                let denominator = v[i].squareRoot() / biasCorrection2Root + epsilon
+                                theta[i] -= stepSize * (m[i] / denominator)
+                            }
                         }
                     }
                 }
             }
         }
     }
+
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// Elements per chunk below which a tensor is updated on one thread.
+    private static let chunkMinimumElements = 32768
 
     /// Clears the gradients of all weights (buffers have none to clear).
     public func zeroGradients(_ parameters: [Parameter]) {
