@@ -14,17 +14,13 @@ extension DNNLBackend {
                                        geometry: geometry, op: "convBNReLUInference", fused: .relu)
         try Self.checkBatchNorm(spec, bias: bias, [gamma, beta, mean, variance], op: "convBNReLUInference")
         let (forward, _) = try convolutionForward(spec)
-        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
         // Folded once per set of weights and statistics, not once per pass.
-        let sources = [weight.scalars, bias?.scalars ?? [], gamma.scalars, beta.scalars, mean.scalars, variance.scalars,
-                       [epsilon]]
-        let folded = try weights.values(for: sources, layout: PrimitiveKey("folded", weightDesc.layoutKey)) {
-            let (foldedWeight, foldedBias) = Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta,
-                                                                mean: mean, variance: variance, epsilon: epsilon)
-            return [try converted(foldedWeight, as: spec.userWeightDesc(), to: weightDesc),
-                    try converted(foldedBias, to: biasDesc)]
+        let folded = try derivedWeights(for: forward, spec, sources: Self.sources(weight, bias, gamma, beta, mean, variance,
+                                                                                  epsilon), kind: "folded") {
+            Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                               epsilon: epsilon)
         }
-        return try runConvolutionForward(forward, x, weight: folded[0], bias: folded[1], op: "convBNReLUInference")
+        return try runConvolutionForward(forward, x, weight: folded.weight, bias: folded.bias, op: "convBNReLUInference")
     }
 
     /// Resize ×factor then conv → BN → ReLU, as one convolution on the small input plus a
@@ -45,9 +41,8 @@ extension DNNLBackend {
                                            gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         }
         try Self.checkBatchNorm(spec, bias: bias, [gamma, beta, mean, variance], op: "resizeConvBNReLUInference")
-        let sources = [weight.scalars, bias?.scalars ?? [], gamma.scalars, beta.scalars, mean.scalars, variance.scalars,
-                       [epsilon]]
-        return try runDecomposed(phases, x, hasBias: true, sources: sources, fusedReLU: true,
+        return try runDecomposed(phases, x, hasBias: true,
+                                 sources: Self.sources(weight, bias, gamma, beta, mean, variance, epsilon), fusedReLU: true,
                                  op: "resizeConvBNReLUInference") {
             Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean, variance: variance,
                                epsilon: epsilon)
@@ -65,6 +60,12 @@ extension DNNLBackend {
         let (outChannels, inChannels) = (spec.weightDims[0], spec.weightDims[1])
         let winograd = spec.candidateAlgorithms.first == dnnl_convolution_winograd
         return factor >= 4 || !winograd || outChannels < inChannels
+    }
+
+    /// What a folded weight is computed from (the weight-cache key).
+    static func sources(_ weight: HostTensor, _ bias: HostTensor?, _ gamma: HostTensor, _ beta: HostTensor,
+                        _ mean: HostTensor, _ variance: HostTensor, _ epsilon: Float) -> [[Float]] {
+        [weight.scalars, bias?.scalars ?? [], gamma.scalars, beta.scalars, mean.scalars, variance.scalars, [epsilon]]
     }
 
     /// Throws unless every per-channel vector (and the bias) has one value per output channel.

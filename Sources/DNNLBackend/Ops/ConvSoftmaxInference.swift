@@ -23,13 +23,12 @@ extension DNNLBackend {
             throw EngineError.shapeMismatch("conv2dSoftmaxInference: bias \(bias.shape) does not fit 2 output channels")
         }
         let (forward, _) = try convolutionForward(spec)
-        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
-        let differences = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
-                                             layout: PrimitiveKey("logit-differences", weightDesc.layoutKey)) {
+        let differences = try derivedWeights(for: forward, spec, sources: [weight.scalars, bias?.scalars ?? []],
+                                             kind: "logit-differences") {
             let (w, b) = Self.logitDifferences(weight: weight, bias: bias)
-            return [try converted(w, as: spec.userWeightDesc(), to: weightDesc), try converted(b, to: biasDesc)]
+            return (w, b)
         }
-        let y = try runConvolutionForward(forward, x, weight: differences[0], bias: differences[1],
+        let y = try runConvolutionForward(forward, x, weight: differences.weight, bias: differences.bias,
                                           op: "conv2dSoftmaxInference")
         try logisticInPlace(storage(of: y, "conv2dSoftmaxInference"))
         return y

@@ -129,6 +129,21 @@ extension DNNLBackend {
         return (dx, dWeight, dBias)
     }
 
+    /// A weight and bias derived from `sources` (batch norm folded in, kernel flipped, …) in
+    /// `forward`'s layouts. `derive` (PyTorch layouts, the weight shaped as `spec`'s) runs only
+    /// when the weight cache has no conversion of these sources under `kind` for this layout.
+    func derivedWeights(for forward: Primitive, _ spec: ConvolutionSpec, sources: [[Float]], kind: String,
+                        _ derive: () -> (weight: HostTensor, bias: HostTensor?)) throws
+        -> (weight: DNNLStorage, bias: DNNLStorage?) {
+        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
+        let values = try weights.values(for: sources, layout: PrimitiveKey(kind, weightDesc.layoutKey)) {
+            let (weight, bias) = derive()
+            return [try converted(weight, as: spec.userWeightDesc(), to: weightDesc)]
+                + (try bias.map { [try converted($0, to: biasDesc)] } ?? [])
+        }
+        return (values[0], values.count > 1 ? values[1] : nil)
+    }
+
     /// `host` (laid out as `user`) in layout `desc`, from the weight cache when unchanged.
     func cachedWeight(_ host: HostTensor, as user: dnnl_memory_desc_t, to desc: dnnl_memory_desc_t,
                       lastUse: Bool = false) throws -> DNNLStorage {

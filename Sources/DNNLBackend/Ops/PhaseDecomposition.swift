@@ -158,14 +158,11 @@ extension DNNLBackend {
                                        geometry: phases.geometry, op: op, fused: fusedReLU ? .relu : nil,
                                        channelsLast: true)
         let (forward, _) = try convolutionForward(spec)
-        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
-        let converted = try weights.values(for: sources, layout: PrimitiveKey("phases", weightDesc.layoutKey, [Int64(s)])) {
+        let converted = try derivedWeights(for: forward, spec, sources: sources, kind: "phases×\(s)") {
             let (weight, bias) = original()
-            return [try self.converted(phases.convolutionWeight(weight), as: spec.userWeightDesc(), to: weightDesc)]
-                + (try bias.map { [try self.converted(phases.convolutionBias($0), to: biasDesc)] } ?? [])
+            return (phases.convolutionWeight(weight), bias.map(phases.convolutionBias))
         }
-        let phaseMajor = try runConvolutionForward(forward, x, weight: converted[0],
-                                                   bias: hasBias ? converted[1] : nil, op: op)
+        let phaseMajor = try runConvolutionForward(forward, x, weight: converted.weight, bias: converted.bias, op: op)
         let source = try storage(of: phaseMajor, op)
         let result = allocate(try .make(phases.output, dnnl_acdb))
         let element = MemoryLayout<Float>.stride

@@ -50,9 +50,8 @@ extension DNNLBackend {
                                        biasCount: bias?.count, geometry: geometry, op: "convTranspose2d",
                                        fused: fusedReLU ? .relu : nil)
         let (forward, _) = try convolutionForward(spec)
-        let weightDesc = forward.memory(dnnl_query_weights_md), biasDesc = forward.memory(dnnl_query_weights_md, index: 1)
-        let converted = try weights.values(for: [weight.scalars, bias?.scalars ?? []],
-                                           layout: PrimitiveKey("flipped", weightDesc.layoutKey)) {
+        let flipped = try derivedWeights(for: forward, spec, sources: [weight.scalars, bias?.scalars ?? []],
+                                         kind: "flipped") {
             // [I, O, kh, kw] → [O, I, kh, kw], flipped in both spatial axes.
             var flipped = [Float](repeating: 0, count: weight.count)
             for i in 0..<inputs {
@@ -65,12 +64,9 @@ extension DNNLBackend {
                     }
                 }
             }
-            let convolutionWeight = HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped)
-            return [try self.converted(convolutionWeight, as: spec.userWeightDesc(), to: weightDesc)]
-                + (try bias.map { [try self.converted($0, to: biasDesc)] } ?? [])
+            return (HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped), bias)
         }
-        return try runConvolutionForward(forward, x, weight: converted[0], bias: bias == nil ? nil : converted[1],
-                                         op: "convTranspose2d")
+        return try runConvolutionForward(forward, x, weight: flipped.weight, bias: flipped.bias, op: "convTranspose2d")
     }
 
     public func convTranspose2dBackward(_ dy: Tensor, x: Tensor, weight: HostTensor, hasBias: Bool,
