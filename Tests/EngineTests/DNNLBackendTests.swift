@@ -42,6 +42,33 @@ final class DNNLBackendTests: XCTestCase {
         try upload(random.normalTensor(shape))
     }
 
+    typealias BatchNormValues = (gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor)
+
+    /// Random batch-norm parameters and running statistics for `channels` channels.
+    func randomBatchNorm(_ channels: Int) -> BatchNormValues {
+        (random.uniformTensor([channels], 0.5, 1.5), random.normalTensor([channels]),
+         random.normalTensor([channels]), random.uniformTensor([channels], 0.2, 3))
+    }
+
+    /// oneDNN's one-call conv → BN → ReLU (after a nearest resize ×factor when factor > 1)
+    /// against the reference's separate ops.
+    func assertConvBNReLUInferenceMatches(_ x: (dnnl: Tensor, reference: Tensor), resize factor: Int = 1,
+                                          weight: HostTensor, bias: HostTensor?, geometry: ConvGeometry,
+                                          _ bn: BatchNormValues, _ what: String,
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let fused = factor == 1
+            ? try dnnl.convBNReLUInference(x.dnnl, weight: weight, bias: bias, geometry: geometry, gamma: bn.gamma,
+                                           beta: bn.beta, mean: bn.mean, variance: bn.variance, epsilon: 1e-5)
+            : try dnnl.resizeConvBNReLUInference(x.dnnl, factor: factor, weight: weight, bias: bias, geometry: geometry,
+                                                 gamma: bn.gamma, beta: bn.beta, mean: bn.mean, variance: bn.variance,
+                                                 epsilon: 1e-5)
+        let input = factor == 1 ? x.reference : try reference.resizeNearest(x.reference, factor: factor)
+        let expected = try reference.convBNReLUInference(input, weight: weight, bias: bias, geometry: geometry,
+                                                         gamma: bn.gamma, beta: bn.beta, mean: bn.mean,
+                                                         variance: bn.variance, epsilon: 1e-5)
+        try assertClose(fused, expected, what, file: file, line: line)
+    }
+
     // MARK: Edges
 
     func testUploadDownloadRoundTrip() throws {
@@ -185,22 +212,14 @@ final class DNNLBackendTests: XCTestCase {
         ] {
             let x = try randomPair(input)
             let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
-            let bias = random.normalTensor([outChannels])
-            let channels = [outChannels]
-            let gamma = random.uniformTensor(channels, 0.5, 1.5), beta = random.normalTensor(channels)
-            let mean = random.normalTensor(channels), variance = random.uniformTensor(channels, 0.2, 3)
-            try assertClose(
-                dnnl.resizeConvBNReLUInference(x.dnnl, factor: factor, weight: weight, bias: bias, geometry: geometry,
-                                               gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
-                reference.convBNReLUInference(reference.resizeNearest(x.reference, factor: factor), weight: weight,
-                                              bias: bias, geometry: geometry, gamma: gamma, beta: beta, mean: mean,
-                                              variance: variance, epsilon: 1e-5),
-                "resize ×\(factor) + convBNReLUInference \(input) → \(outChannels) \(geometry)")
+            try assertConvBNReLUInferenceMatches(x, resize: factor, weight: weight, bias: random.normalTensor([outChannels]),
+                                                 geometry: geometry, randomBatchNorm(outChannels),
+                                                 "resize ×\(factor) + convBNReLUInference \(input) → \(outChannels) \(geometry)")
         }
     }
 
     func testFusedConvolutionSoftmaxMatchesReference() throws {
-        // Two classes: one convolution on logit differences with a logistic post-op; three: the default.
+        // Two classes: one convolution on logit differences, then a logistic pass; three: the default.
         for (input, outChannels, kernel, hasBias) in [([3, 5, 6, 7], 2, 1, true), ([2, 17, 5, 4], 2, 3, false),
                                                       ([1, 4, 3, 5], 3, 1, true)] {
             let x = try randomPair(input)
@@ -314,15 +333,8 @@ final class DNNLBackendTests: XCTestCase {
             let x = try randomPair(input)
             let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
             let bias = hasBias ? random.normalTensor([outChannels]) : nil
-            let channels = [outChannels]
-            let gamma = random.uniformTensor(channels, 0.5, 1.5), beta = random.normalTensor(channels)
-            let mean = random.normalTensor(channels), variance = random.uniformTensor(channels, 0.2, 3)
-            try assertClose(
-                dnnl.convBNReLUInference(x.dnnl, weight: weight, bias: bias, geometry: geometry, gamma: gamma,
-                                         beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
-                reference.convBNReLUInference(x.reference, weight: weight, bias: bias, geometry: geometry,
-                                              gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
-                "convBNReLUInference \(input) → \(outChannels)")
+            try assertConvBNReLUInferenceMatches(x, weight: weight, bias: bias, geometry: geometry,
+                                                 randomBatchNorm(outChannels), "convBNReLUInference \(input) → \(outChannels)")
         }
     }
 
@@ -330,17 +342,11 @@ final class DNNLBackendTests: XCTestCase {
         // Winograd's transformed-weight blocking depends on batch and image size: one set of
         // weights used at two shapes needs two conversions (a shared one crashed a tiled predict).
         let weight = random.normalTensor([64, 64, 3, 3], scale: 0.1), bias = random.normalTensor([64])
-        let (gamma, beta) = (random.uniformTensor([64], 0.5, 1.5), random.normalTensor([64]))
-        let (mean, variance) = (random.normalTensor([64]), random.uniformTensor([64], 0.2, 3))
-        let geometry = ConvGeometry(kernel: 3, padding: 1)
+        let bn = randomBatchNorm(64)
         for shape in [[1, 64, 4, 4], [3, 64, 4, 4], [2, 64, 12, 8], [1, 64, 4, 4]] {
-            let x = try randomPair(shape)
-            try assertClose(
-                dnnl.convBNReLUInference(x.dnnl, weight: weight, bias: bias, geometry: geometry, gamma: gamma,
-                                         beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
-                reference.convBNReLUInference(x.reference, weight: weight, bias: bias, geometry: geometry,
-                                              gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5),
-                "Winograd inference at \(shape)")
+            try assertConvBNReLUInferenceMatches(try randomPair(shape), weight: weight, bias: bias,
+                                                 geometry: ConvGeometry(kernel: 3, padding: 1), bn,
+                                                 "Winograd inference at \(shape)")
         }
     }
 
