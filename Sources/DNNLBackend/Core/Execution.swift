@@ -37,13 +37,13 @@ extension DNNLBackend {
         }
     }
 
-    /// The backend's attributes plus an eltwise post-op (for fused inference convolutions).
-    func postOpAttributes(_ activation: FusedActivation) throws -> PrimitiveAttributes {
+    /// The backend's attributes plus a ReLU eltwise post-op (for fused inference convolutions).
+    func reluPostOpAttributes() throws -> PrimitiveAttributes {
         let result = try PrimitiveAttributes(cloning: attributes)
         var postOps: dnnl_post_ops_t?
         try dnnlCall("dnnl_post_ops_create") { dnnl_post_ops_create(&postOps) }
         defer { dnnl_post_ops_destroy(postOps) }
-        try dnnlCall("dnnl_post_ops_append_eltwise") { dnnl_post_ops_append_eltwise(postOps, 1, activation.algorithm, 0, 0) }
+        try dnnlCall("dnnl_post_ops_append_eltwise") { dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0) }
         try dnnlCall("dnnl_primitive_attr_set_post_ops") { dnnl_primitive_attr_set_post_ops(result.attributes, postOps) }
         return result
     }

@@ -11,7 +11,7 @@ extension DNNLBackend {
                                     gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor,
                                     epsilon: Float) throws -> Tensor {
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: weight.shape.first,
-                                       geometry: geometry, op: "convBNReLUInference", fused: .relu)
+                                       geometry: geometry, op: "convBNReLUInference", fusedReLU: true)
         try Self.checkBatchNorm(spec, bias: bias, [gamma, beta, mean, variance], op: "convBNReLUInference")
         let (forward, _) = try convolutionForward(spec)
         // Folded once per set of weights and statistics, not once per pass.
@@ -34,7 +34,7 @@ extension DNNLBackend {
         }
         let upsampled = [x.shape[0], x.shape[1], x.shape[2] * factor, x.shape[3] * factor]
         let spec = try ConvolutionSpec(.convolution, input: upsampled, weight: weight.shape, biasCount: weight.shape.first,
-                                       geometry: geometry, op: "resizeConvBNReLUInference", fused: .relu)
+                                       geometry: geometry, op: "resizeConvBNReLUInference", fusedReLU: true)
         guard Self.prefersDecomposition(factor: factor, spec),
               let phases = PhaseDecomposition(resizedBy: factor, then: spec) else {
             return try convBNReLUInference(resizeNearest(x, factor: factor), weight: weight, bias: bias, geometry: geometry,

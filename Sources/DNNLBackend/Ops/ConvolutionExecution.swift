@@ -12,8 +12,8 @@ extension DNNLBackend {
             do {
                 let forward = try primitive(spec.key("fwd", algorithm)) {
                     var desc = try spec.forwardDesc(algorithm)
-                    return try spec.fused.map { try makePrimitive(&desc, attributes: postOpAttributes($0)) }
-                        ?? makePrimitive(&desc)
+                    return spec.fusedReLU ? try makePrimitive(&desc, attributes: reluPostOpAttributes())
+                                          : try makePrimitive(&desc)
                 }
                 if isTooHungry(forward, algorithm) { continue }
                 return (forward, algorithm)

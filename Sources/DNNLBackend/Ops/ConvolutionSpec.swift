@@ -19,14 +19,14 @@ struct ConvolutionSpec {
     let weightShape: [Int]
     let hasBias: Bool
     let geometry: ConvGeometry
-    /// Inference with this activation as a post-op (`forward_inference`, no backward passes).
-    let fused: FusedActivation?
+    /// Inference with a ReLU post-op (`forward_inference`, no backward passes).
+    let fusedReLU: Bool
     /// Activations channels-last whatever the channel count (see `isChannelsLast`).
     let forcesChannelsLast: Bool
 
     /// Checks shapes (throwing, never trapping) and derives the output shape.
     init(_ kind: Kind, input: [Int], weight: [Int], biasCount: Int?, geometry: ConvGeometry, op: String,
-         fused: FusedActivation? = nil, channelsLast: Bool = false) throws {
+         fusedReLU: Bool = false, channelsLast: Bool = false) throws {
         guard input.count == 4, weight.count == 4 else {
             throw EngineError.shapeMismatch("\(op): input \(input) and weight \(weight) must both have rank 4")
         }
@@ -55,7 +55,7 @@ struct ConvolutionSpec {
         self.weightShape = weight
         self.hasBias = biasCount != nil
         self.geometry = geometry
-        self.fused = fused
+        self.fusedReLU = fusedReLU
         self.forcesChannelsLast = channelsLast
     }
 
@@ -76,7 +76,7 @@ struct ConvolutionSpec {
     var candidateAlgorithms: [dnnl_alg_kind_t] {
         let winogradShape = geometry.kernelH == 3 && geometry.kernelW == 3 && geometry.stride == 1
             && geometry.dilation == 1
-        let wideEnough = fused == nil || min(weightDims[0], weightDims[1]) >= Self.inferenceWinogradMinimumChannels
+        let wideEnough = !fusedReLU || min(weightDims[0], weightDims[1]) >= Self.inferenceWinogradMinimumChannels
         if kind == .convolution, winogradShape, wideEnough {
             return [dnnl_convolution_winograd, dnnl_convolution_direct]
         }
@@ -87,7 +87,7 @@ struct ConvolutionSpec {
 
     func key(_ pass: String, _ algorithm: dnnl_alg_kind_t) -> PrimitiveKey {
         let g = geometry
-        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0, fused?.rawValue ?? 0,
+        return PrimitiveKey("conv.\(pass)", [kind.rawValue, Int64(algorithm.rawValue), hasBias ? 1 : 0, fusedReLU ? 1 : 0,
                                                  forcesChannelsLast ? 1 : 0],
                             input.map(Int64.init), weightDims.map(Int64.init),
                             [g.kernelH, g.kernelW, g.stride, g.padding, g.dilation].map(Int64.init))
@@ -117,8 +117,8 @@ struct ConvolutionSpec {
         hasBias ? try .plain([weightDims[0]]) : dnnl_memory_desc_t()
     }
 
-    /// Forward training (the backward passes' hint), or inference when an activation is fused.
-    private var forwardPropagation: dnnl_prop_kind_t { fused == nil ? dnnl_forward_training : dnnl_forward_inference }
+    /// Forward training (the backward passes' hint), or inference when the ReLU is fused.
+    private var forwardPropagation: dnnl_prop_kind_t { fusedReLU ? dnnl_forward_inference : dnnl_forward_training }
 
     func forwardDesc(_ algorithm: dnnl_alg_kind_t) throws -> dnnl_convolution_desc_t {
         var desc = dnnl_convolution_desc_t()
@@ -176,11 +176,4 @@ struct ConvolutionSpec {
         }
         return desc
     }
-}
-
-/// An activation a forward-inference convolution applies as a oneDNN eltwise post-op.
-enum FusedActivation: Int64 {
-    case relu = 1
-
-    var algorithm: dnnl_alg_kind_t { dnnl_eltwise_relu }
 }

@@ -155,7 +155,7 @@ extension DNNLBackend {
         let s = phases.factor
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: phases.convolutionWeightShape,
                                        biasCount: hasBias ? phases.convolutionWeightShape[0] : nil,
-                                       geometry: phases.geometry, op: op, fused: fusedReLU ? .relu : nil,
+                                       geometry: phases.geometry, op: op, fusedReLU: fusedReLU,
                                        channelsLast: true)
         let (forward, _) = try convolutionForward(spec)
         let converted = try derivedWeights(for: forward, spec, sources: sources, kind: "phases×\(s)") {

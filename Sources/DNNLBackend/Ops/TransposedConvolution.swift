@@ -48,7 +48,7 @@ extension DNNLBackend {
         let (inputs, outputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: [outputs, inputs, kh, kw],
                                        biasCount: bias?.count, geometry: geometry, op: "convTranspose2d",
-                                       fused: fusedReLU ? .relu : nil)
+                                       fusedReLU: fusedReLU)
         let (forward, _) = try convolutionForward(spec)
         let flipped = try derivedWeights(for: forward, spec, sources: [weight.scalars, bias?.scalars ?? []],
                                          kind: "flipped") {
