@@ -265,4 +265,18 @@ public final class Trainer {
         run.log("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
         observer?.message("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
     }
+
+    /// Why the finished run's best checkpoint should not be trusted, or nil: a segmenter whose
+    /// best validation Dice stayed below `learnedDiceFloor` never learned (a collapsed start:
+    /// dead ReLUs and a constant output), and its "best" epoch is an accident.
+    public var learningWarning: String? { Self.learningWarning(bestScore: bestScore, architecture: model.architecture) }
+
+    /// Validation Dice below which a segmentation run counts as not learned.
+    public static let learnedDiceFloor = 0.05
+
+    static func learningWarning(bestScore: Double, architecture: Architecture) -> String? {
+        guard architecture != .classifier, bestScore > -.infinity, bestScore < learnedDiceFloor else { return nil }
+        return "the best validation Dice was \(String(format: "%.3f", max(bestScore, 0))) (< \(learnedDiceFloor)): the "
+            + "network did not learn and its checkpoint is not usable; train again with another --seed or a lower --lr"
+    }
 }

@@ -50,6 +50,12 @@ func fail(_ error: Error) -> ExitCode {
     return ExitCode(1)
 }
 
+/// Prints `warning: <message>` on standard error (the command goes on).
+func warn(_ message: String) {
+    var stderr = StandardError()
+    print("warning: \(message)", to: &stderr)
+}
+
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
         FileHandleOutput.stderr(string)

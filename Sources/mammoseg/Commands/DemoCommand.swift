@@ -66,6 +66,7 @@ struct DemoCommand: ParsableCommand {
             trainer.shouldStop = { StopSignal.requested }
             try trainer.train()
             try trainer.writeReport()  // loads the best checkpoint into the model
+            if let warning = trainer.learningWarning { warn(warning) }
 
             let dataset = try PreparedDataset(root: data)
             let test = dataset.entries(split: .test)

@@ -56,6 +56,7 @@ struct TrainCommand: ParsableCommand {
             try trainer.writeReport()
             print(finished ? "trained: \(out)" : "stopped and saved: resume with `mammoseg train ... --out \(out) --resume`")
             print("best checkpoint: \(trainer.run.bestCheckpoint)\nreport: \(trainer.run.reportFile)")
+            if finished, let warning = trainer.learningWarning { warn(warning) }
         } catch let exit as ExitCode {
             throw exit
         } catch {
