@@ -32,6 +32,13 @@ struct ImportCommand: ParsableCommand {
             guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1) (got \(valFraction))") }
         }
 
+        /// For importers that draw their own test split: the fraction must leave training patients.
+        func validate(testFraction: Double) throws {
+            guard testFraction >= 0, testFraction + valFraction < 1 else {
+                throw ValidationError("--test-fraction must be ≥ 0 and leave some training patients")
+            }
+        }
+
         func options(testFraction: Double = 0) -> ImportOptions {
             let scaling: Resampling.Scale = longestSide.map { .longestSide($0) } ?? scale.map { .factor($0) } ?? .original
             return ImportOptions(scale: scaling, seed: seed, valFraction: valFraction, testFraction: testFraction, overwrite: overwrite)
@@ -84,11 +91,7 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "Fraction of patients for test.") var testFraction = 0.2
         @OptionGroup var common: Common
 
-        func validate() throws {
-            guard testFraction >= 0, testFraction + common.valFraction < 1 else {
-                throw ValidationError("--test-fraction must be ≥ 0 and leave some training patients")
-            }
-        }
+        func validate() throws { try common.validate(testFraction: testFraction) }
 
         func run() throws {
             try common.run { log in
@@ -107,11 +110,7 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "Fraction of patients for test.") var testFraction = 0.2
         @OptionGroup var common: Common
 
-        func validate() throws {
-            guard testFraction >= 0, testFraction + common.valFraction < 1 else {
-                throw ValidationError("--test-fraction must be ≥ 0 and leave some training patients")
-            }
-        }
+        func validate() throws { try common.validate(testFraction: testFraction) }
 
         func run() throws {
             try common.run { log in
