@@ -4,7 +4,8 @@ import PackageDescription
 // Layers (arrows point down only):
 //   mammoseg (CLI) -> Mammography -> Engine, MammoData
 //   DNNLBackend -> Engine, CDNNL      (the only code that imports oneDNN)
-//   MammoData -> Engine, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
+//   MammoData -> Engine, ImageCodecs, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
+//   ImageCodecs -> COpenJPEG, CCharLS, CJPEGTurbo    (compressed codestreams → samples; no DICOM)
 let package = Package(
     name: "MammoSeg",
     platforms: [.macOS(.v13)],
@@ -22,7 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
-        .target(name: "MammoData", dependencies: ["Engine", "CPNG", "CZlib"]),
+        .target(name: "ImageCodecs"),
+        .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
         .executableTarget(name: "mammoseg", dependencies: [
             "Mammography", "MammoData", "Engine", "DNNLBackend",
@@ -30,6 +32,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
         .testTarget(name: "MammoDataTests", dependencies: ["MammoData"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MammographyTests", dependencies: ["Mammography", "Engine", "DNNLBackend", "MammoData"],

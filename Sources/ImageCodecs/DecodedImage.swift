@@ -1,0 +1,63 @@
+// ImageCodecs: turns one compressed image codestream (JPEG, JPEG-LS, JPEG 2000) into integer
+// samples. It owns codestream parsing and the C codec libraries; it knows nothing of DICOM.
+
+/// One decoded image: `components` interleaved samples per pixel, row-major.
+///
+/// `samples` hold the values the codestream defines: for a `precision`-bit unsigned stream
+/// 0 … 2^precision − 1, for a signed one (JPEG 2000 / JPEG-LS can say so) sign-extended values.
+/// The caller (the DICOM reader) maps them to stored values with PixelRepresentation.
+public struct DecodedImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public let components: Int
+    /// Bits per sample that the codestream declares (2…16).
+    public let precision: Int
+    public let isSigned: Bool
+    public var samples: [Int32]
+
+    public init(width: Int, height: Int, components: Int, precision: Int, isSigned: Bool, samples: [Int32]) {
+        self.width = width
+        self.height = height
+        self.components = components
+        self.precision = precision
+        self.isSigned = isSigned
+        self.samples = samples
+    }
+}
+
+/// Why a codestream could not be decoded, in words a user can act on (no file name: the
+/// caller knows which file and adds it).
+public struct CodecError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// Bounds a decoder checks against the codestream's header before it allocates anything, so a
+/// few hostile bytes cannot ask for gigabytes.
+public struct DecodeLimits: Sendable, Equatable {
+    /// Width × height × components above this is refused before decoding.
+    public var maximumSamples: Int
+    /// Threads a decoder may use where its library can (OpenJPEG); 0 = all cores.
+    public var threads: Int
+
+    /// 2³⁰ samples: a 4700 × 2600 mammogram is 1.2 × 10⁷, so this leaves room for any detector.
+    public static let `default` = DecodeLimits(maximumSamples: 1 << 30, threads: 0)
+
+    public init(maximumSamples: Int, threads: Int = 0) {
+        self.maximumSamples = maximumSamples
+        self.threads = threads
+    }
+
+    /// Throws if a header's geometry is empty or exceeds `maximumSamples` (checked without overflow).
+    public func check(width: Int, height: Int, components: Int) throws {
+        guard width > 0, height > 0, components > 0 else {
+            throw CodecError("the codestream declares an empty image (\(width) × \(height) × \(components)); the data are damaged")
+        }
+        let (area, o1) = width.multipliedReportingOverflow(by: height)
+        let (total, o2) = area.multipliedReportingOverflow(by: components)
+        guard !o1, !o2, total <= maximumSamples else {
+            throw CodecError("the codestream declares \(width) × \(height) × \(components) samples, above the limit of \(maximumSamples); raise --max-pixels if the image is real")
+        }
+    }
+}
