@@ -14,6 +14,7 @@ build: setup
 # Numeric tests run in release (debug builds are many times slower) with testability on;
 # every test is XCTest, so the (empty) Swift Testing run is switched off.
 test: setup
+	@bash scripts/setup_test_tools.sh
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --disable-swift-testing
 
 demo: build
