@@ -6,13 +6,15 @@ struct DICOMByteReader {
     let file: String
     var offset: Int
     var bigEndian: Bool
+    /// Reads stop here: the end of the bytes, or of an enclosing item or sequence of defined length.
+    var end: Int
 
     init(bytes: [UInt8], file: String, offset: Int = 0, bigEndian: Bool = false) {
-        self.bytes = bytes; self.file = file; self.offset = offset; self.bigEndian = bigEndian
+        self.bytes = bytes; self.file = file; self.offset = offset; self.bigEndian = bigEndian; self.end = bytes.count
     }
 
-    var remaining: Int { bytes.count - offset }
-    var isAtEnd: Bool { offset >= bytes.count }
+    var remaining: Int { end - offset }
+    var isAtEnd: Bool { offset >= end }
 
     func truncated(_ what: String, needing count: Int) -> DataError {
         DataError(file: file, "truncated DICOM file: \(what) at byte \(offset) needs \(count) bytes but only \(max(remaining, 0)) are left; the file is incomplete, copy or download it again")

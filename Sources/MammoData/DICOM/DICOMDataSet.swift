@@ -9,18 +9,23 @@ struct DICOMElement {
     let value: Range<Int>
     /// Encapsulated pixel data only: the fragments after the Basic Offset Table, in file order.
     let fragments: [Range<Int>]?
+    /// Encapsulated pixel data only: the Basic Offset Table item's value (empty when the table is).
+    var offsetTable: Range<Int>? = nil
+    /// Sequences only: the items' data sets, in order.
+    var items: [DICOMDataSet]? = nil
 }
 
-/// The top-level attributes of a DICOM data set in one encoding (PS3.5 section 7).
+/// The attributes of a DICOM data set in one encoding (PS3.5 section 7).
 ///
-/// Sequences are walked (defined or undefined length, nested, items of either kind) but not
-/// kept: the attributes an image reader needs are all at the top level, and nested data sets
-/// (icon images, referenced images) hold decoy Rows/Columns/PixelData that must not be taken.
+/// Sequences (defined or undefined length, nested, items of either kind) are kept as their
+/// items' data sets (`DICOMElement.items`), so the image reader's lookups stay at the top level:
+/// nested data sets (icon images, referenced images) hold decoy Rows/Columns/PixelData that must
+/// not be taken for the image's.
 struct DICOMDataSet {
     let bytes: [UInt8]
     let file: String
     let bigEndian: Bool
-    private(set) var elements: [DICOMTag: DICOMElement] = [:]
+    fileprivate(set) var elements: [DICOMTag: DICOMElement] = [:]
 
     /// Deeper nesting than this is treated as corruption rather than recursed into.
     static let maximumNesting = 64
@@ -65,6 +70,22 @@ struct DICOMDataSet {
         return bigEndian ? (a << 8 | b) : (b << 8 | a)
     }
 
+    /// Every value of a multi-valued DS attribute (e.g. PixelSpacing); nil if absent.
+    func decimals(_ tag: DICOMTag, _ name: String) throws -> [Double]? {
+        guard let text = string(tag) else { return nil }
+        let values = text.split(separator: "\\").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.allSatisfy({ $0?.isFinite == true }) else {
+            throw DataError(file: file, "\(name) \(tag) is '\(text)', not a list of numbers; fix or remove the attribute")
+        }
+        return values.compactMap { $0 }
+    }
+
+    /// Every value of a multi-valued text attribute, trimmed.
+    func strings(_ tag: DICOMTag) -> [String] {
+        guard let text = string(tag) else { return [] }
+        return text.split(separator: "\\", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     /// The first value of a DS or IS attribute as a number; nil if absent, an error if not a number.
     func decimal(_ tag: DICOMTag, _ name: String) throws -> Double? {
         guard let text = firstValue(tag) else { return nil }
@@ -100,16 +121,31 @@ private struct Parser {
             guard tag.group != 0xFFFE else { throw corrupt("item tag \(tag) outside a sequence") }
             let (vr, length) = try header(of: tag, explicitVR: explicitVR)
             if length == DICOMDataSet.undefinedLength {
-                if tag == .pixelData && depth == 0 {
-                    let fragments = try readFragments()
-                    elements[tag] = DICOMElement(tag: tag, vr: vr, value: reader.offset..<reader.offset, fragments: fragments)
+                if tag == .pixelData {
+                    // Encapsulated (at depth > 0, an icon's): fragments, not data sets.
+                    let start = reader.offset
+                    let (offsetTable, fragments) = try readFragments()
+                    var element = DICOMElement(tag: tag, vr: vr, value: start..<start, fragments: fragments)
+                    element.offsetTable = offsetTable
+                    elements[tag] = element
                 } else {
                     // SQ, or UN/implicit of undefined length, whose content is implicit VR (PS3.5 6.2.2).
-                    try skipSequence(depth: depth + 1, explicitVR: explicitVR && vr == "SQ")
+                    let start = reader.offset
+                    let items = try readSequence(depth: depth + 1, explicitVR: explicitVR && vr == "SQ", definedEnd: nil)
+                    elements[tag] = DICOMElement(tag: tag, vr: "SQ", value: start..<reader.offset, fragments: nil, items: items)
                 }
+            } else if vr == "SQ" {
+                let value = try reader.take(Int(length), for: "the value of \(tag)")
+                var inner = reader
+                inner.offset = value.lowerBound
+                inner.end = value.upperBound
+                var nested = Parser(reader: inner)
+                // A defined length bounds the damage: a sequence whose items do not parse is kept empty.
+                let items = (try? nested.readSequence(depth: depth + 1, explicitVR: explicitVR, definedEnd: value.upperBound)) ?? []
+                elements[tag] = DICOMElement(tag: tag, vr: vr, value: value, fragments: nil, items: items)
             } else {
                 let value = try reader.take(Int(length), for: "the value of \(tag)")
-                if depth == 0 { elements[tag] = DICOMElement(tag: tag, vr: vr, value: value, fragments: nil) }
+                elements[tag] = DICOMElement(tag: tag, vr: vr, value: value, fragments: nil)
             }
         }
     }
@@ -133,38 +169,50 @@ private struct Parser {
         return (vr, UInt32(try reader.uint16("the length of \(tag)")))
     }
 
-    /// Walks the items of a sequence of undefined length up to its delimiter, keeping nothing.
-    private mutating func skipSequence(depth: Int, explicitVR: Bool) throws {
+    /// The items of a sequence, up to its delimiter (undefined length) or `definedEnd`.
+    mutating func readSequence(depth: Int, explicitVR: Bool, definedEnd: Int?) throws -> [DICOMDataSet] {
         guard depth <= DICOMDataSet.maximumNesting else { throw corrupt("sequences nested deeper than \(DICOMDataSet.maximumNesting)") }
+        var items: [DICOMDataSet] = []
         while true {
+            if definedEnd != nil && reader.isAtEnd { return items }
             let tag = try reader.tag()
             let length = try reader.uint32("the length of item \(tag)")
+            var item = Parser(reader: reader)
             switch tag {
-            case .sequenceDelimitation:
-                return
+            case .sequenceDelimitation where definedEnd == nil:
+                return items
             case .item where length == DICOMDataSet.undefinedLength:
-                try readDataSet(depth: depth, explicitVR: explicitVR, insideItem: true, while: { _ in true })
+                try item.readDataSet(depth: depth, explicitVR: explicitVR, insideItem: true, while: { _ in true })
+                reader.offset = item.reader.offset
             case .item:
-                _ = try reader.take(Int(length), for: "an item of \(length) bytes")
+                let value = try reader.take(Int(length), for: "an item of \(length) bytes")
+                item.reader.offset = value.lowerBound
+                item.reader.end = value.upperBound
+                // An item of defined length that does not parse (private encodings) is kept empty.
+                do { try item.readDataSet(depth: depth, explicitVR: explicitVR, insideItem: false, while: { _ in true }) }
+                catch { item.elements = [:] }
             default:
                 throw corrupt("\(tag) where a sequence item or delimiter was expected")
             }
+            var dataSet = DICOMDataSet(bytes: reader.bytes, file: reader.file, bigEndian: reader.bigEndian)
+            dataSet.elements = item.elements
+            items.append(dataSet)
         }
     }
 
     /// Encapsulated pixel data (PS3.5 A.4): a Basic Offset Table item, fragment items, a delimiter.
-    private mutating func readFragments() throws -> [Range<Int>] {
+    private mutating func readFragments() throws -> (offsetTable: Range<Int>, fragments: [Range<Int>]) {
         var fragments: [Range<Int>] = []
-        var isOffsetTable = true
+        var offsetTable: Range<Int>?
         while true {
             let tag = try reader.tag()
             let length = try reader.uint32("the length of a pixel data fragment")
-            if tag == .sequenceDelimitation { return fragments }
+            if tag == .sequenceDelimitation { return (offsetTable ?? reader.offset..<reader.offset, fragments) }
             guard tag == .item, length != DICOMDataSet.undefinedLength else {
                 throw corrupt("\(tag) inside encapsulated pixel data, where a fragment item was expected")
             }
             let value = try reader.take(Int(length), for: "a pixel data fragment of \(length) bytes")
-            if isOffsetTable { isOffsetTable = false } else { fragments.append(value) }
+            if offsetTable == nil { offsetTable = value } else { fragments.append(value) }
         }
     }
 }

@@ -13,6 +13,13 @@ enum DICOMDictionary {
         .rows: "US", .columns: "US", .bitsAllocated: "US", .bitsStored: "US", .highBit: "US",
         .pixelRepresentation: "US", .windowCenter: "DS", .windowWidth: "DS",
         .rescaleIntercept: "DS", .rescaleSlope: "DS", .pixelData: "OW",
+        // Pixel semantics. Padding values are US or SS by PixelRepresentation; implicit VR
+        // cannot say which, so readers reinterpret the two bytes (`DICOMPixelSemantics`).
+        .pixelPaddingValue: "US", .pixelPaddingRangeLimit: "US", .pixelSpacing: "DS", .imagerPixelSpacing: "DS",
+        .windowCenterWidthExplanation: "LO", .voiLUTFunction: "CS", .rescaleType: "LO",
+        .modalityLUTSequence: "SQ", .lutDescriptor: "US", .lutExplanation: "LO", .modalityLUTType: "LO",
+        .lutData: "OW", .voiLUTSequence: "SQ", .presentationLUTShape: "CS",
+        .extendedOffsetTable: "OV", .extendedOffsetTableLengths: "OV",
     ]
 
     static func valueRepresentation(of tag: DICOMTag) -> String? { valueRepresentations[tag] }

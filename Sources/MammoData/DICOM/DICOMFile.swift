@@ -1,10 +1,12 @@
 import Foundation
+import ImageCodecs
 
-/// A single-frame grayscale DICOM image (PS3.10 file or raw data set), parsed and decoded.
+/// A grayscale DICOM image (PS3.10 file or raw data set), parsed and one frame decoded.
 ///
-/// Reads the uncompressed transfer syntaxes, deflate and RLE Lossless (`DICOMTransferSyntax`);
-/// JPEG-family files are refused with a message that says how to convert them. Every read is
-/// bounds-checked: bad files throw a `DataError` naming the file, never trap.
+/// Reads the uncompressed transfer syntaxes, deflate and RLE Lossless (`DICOMTransferSyntax`)
+/// and the compressed ones (`DICOMCompressedSyntax`: JPEG, JPEG-LS, JPEG 2000, HTJ2K) through
+/// `ImageCodecs`. Every read is bounds-checked: bad files throw a `DataError` naming the file,
+/// never trap.
 public struct DICOMFile: Sendable {
     public enum PixelRepresentation: Int, Sendable { case unsigned = 0, signed = 1 }
 
@@ -19,20 +21,40 @@ public struct DICOMFile: Sendable {
     public let photometricInterpretation: String
     public let transferSyntaxUID: String
     public var transferSyntaxName: String { DICOMTransferSyntax.name(ofUID: transferSyntaxUID) }
-    /// Modality LUT: value = stored × slope + intercept (1 and 0 when absent).
+    /// NumberOfFrames (1 when absent) and the frame decoded (1-based, as DICOM numbers frames).
+    public let numberOfFrames: Int
+    public let frameNumber: Int
+    /// RescaleSlope / RescaleIntercept as written (1 and 0 when absent).
     public let rescaleSlope: Double
     public let rescaleIntercept: Double
+    public let rescaleType: String?
+    /// The Modality LUT in force: the Modality LUT Sequence if present, else the rescale.
+    public let modalityTransform: DICOMModalityTransform
+    /// Every VOI window of the file, with its function (VOILUTFunction) and explanation.
+    public let windows: [DICOMWindow]
+    /// The items of the VOI LUT Sequence.
+    public let voiLookupTables: [DICOMLookupTable]
+    /// Stored values that mark padding (Pixel Padding Value, up to Pixel Padding Range Limit).
+    public let paddingRange: ClosedRange<Int32>?
+    /// PresentationLUTShape (2050,0020): IDENTITY or INVERSE, shown by `info`; not applied.
+    public let presentationLUTShape: String?
+    /// PixelSpacing (0028,0030) and ImagerPixelSpacing (0018,1164), row then column, in mm.
+    public let pixelSpacing: [Double]?
+    public let imagerPixelSpacing: [Double]?
     /// The first of the file's VOI windows, if any.
-    public let windowCenter: Double?
-    public let windowWidth: Double?
+    public var windowCenter: Double? { windows.first?.center }
+    public var windowWidth: Double? { windows.first?.width }
     /// ImageLaterality (0020,0062), else Laterality (0020,0060): "L" or "R".
     public let laterality: String?
     /// ViewPosition (0018,5101), e.g. "CC", "MLO".
     public let viewPosition: String?
     public let patientID: String?
+    public let studyInstanceUID: String?
     public let seriesDescription: String?
     public let seriesInstanceUID: String?
-    /// rows × columns stored values, row-major: masked to BitsStored and sign-extended when signed.
+    /// rows × columns stored values of the frame, row-major: masked to BitsStored and
+    /// sign-extended when signed (compressed frames: as the codec gives them, sign-extended
+    /// from BitsStored when the codec is unsigned and the pixels signed, as pydicom does).
     public let storedValues: [Int32]
 
     /// The range of stored values that BitsStored allows, e.g. 0…4095 or −2048…2047 for 12 bits.
@@ -42,20 +64,27 @@ public struct DICOMFile: Sendable {
             : 0...Int32((Int64(1) << bitsStored) - 1)
     }
 
-    public init(path: String) throws {
+    /// Reads the file and decodes frame `frame` (1-based; nil: the file must have one frame).
+    public init(path: String, frame: Int? = nil, limits: DecodeLimits = .default) throws {
+        try self.init(bytes: try Self.readBytes(path), path: path, frame: frame, limits: limits)
+    }
+
+    /// Parses `bytes` as a DICOM file named `path` (for messages) and decodes one frame.
+    public init(bytes: [UInt8], path: String, frame: Int? = nil, limits: DecodeLimits = .default) throws {
         self.path = path
-        let bytes = try Self.readBytes(path)
         let (syntaxUID, bodyStart) = try Self.locateDataSet(bytes, file: path)
-        guard let syntax = DICOMTransferSyntax(rawValue: syntaxUID) else {
-            throw DataError(file: path, "unsupported transfer syntax \(syntaxUID) (\(DICOMTransferSyntax.name(ofUID: syntaxUID))); convert it to uncompressed first, e.g. with dcmdjpeg or gdcmconv")
+        let native = DICOMTransferSyntax(rawValue: syntaxUID)
+        let compressed = DICOMCompressedSyntax(rawValue: syntaxUID)
+        guard native != nil || compressed != nil else {
+            throw DataError(file: path, "unsupported transfer syntax \(syntaxUID) (\(DICOMTransferSyntax.name(ofUID: syntaxUID))); convert it to an uncompressed one first, e.g. with gdcmconv --raw or dcmdjpeg")
         }
         transferSyntaxUID = syntaxUID
 
-        let (body, start) = syntax == .deflatedExplicitVRLittleEndian
+        let (body, start) = native == .deflatedExplicitVRLittleEndian
             ? (try RawDeflate.inflate(bytes[bodyStart...], file: path), 0)
             : (bytes, bodyStart)
-        let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: syntax.isExplicitVR,
-                                                  bigEndian: syntax.isBigEndian, file: path)
+        let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: native?.isExplicitVR ?? true,
+                                                  bigEndian: native?.isBigEndian ?? false, file: path)
 
         func required(_ tag: DICOMTag, _ name: String) throws -> Int {
             guard let value = try dataSet.unsignedShort(tag, name) else {
@@ -73,26 +102,59 @@ public struct DICOMFile: Sendable {
         photometricInterpretation = dataSet.string(.photometricInterpretation) ?? "MONOCHROME2"
         rescaleSlope = try dataSet.decimal(.rescaleSlope, "RescaleSlope") ?? 1
         rescaleIntercept = try dataSet.decimal(.rescaleIntercept, "RescaleIntercept") ?? 0
-        windowCenter = try dataSet.decimal(.windowCenter, "WindowCenter")
-        windowWidth = try dataSet.decimal(.windowWidth, "WindowWidth")
+        rescaleType = dataSet.string(.rescaleType)
         laterality = dataSet.string(.imageLaterality) ?? dataSet.string(.laterality)
         viewPosition = dataSet.string(.viewPosition)
         patientID = dataSet.string(.patientID)
+        studyInstanceUID = dataSet.string(.studyInstanceUID)
         seriesDescription = dataSet.string(.seriesDescription)
         seriesInstanceUID = dataSet.string(.seriesInstanceUID)
+        presentationLUTShape = dataSet.string(.presentationLUTShape)
+        pixelSpacing = try dataSet.decimals(.pixelSpacing, "PixelSpacing")
+        imagerPixelSpacing = try dataSet.decimals(.imagerPixelSpacing, "ImagerPixelSpacing")
 
-        try Self.validateImage(dataSet, rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
-                               highBit: highBit, representation: representation, photometric: photometricInterpretation,
-                               slope: rescaleSlope, file: path)
+        numberOfFrames = try Self.validateImage(dataSet, rows: rows, columns: columns, bitsAllocated: bitsAllocated,
+                                                bitsStored: bitsStored, highBit: highBit, representation: representation,
+                                                photometric: photometricInterpretation, slope: rescaleSlope, file: path)
+        if let frame {
+            guard (1...numberOfFrames).contains(frame) else {
+                throw DataError(file: path, "has \(numberOfFrames) frame(s), no frame \(frame); choose --frame 1 to \(numberOfFrames)")
+            }
+            frameNumber = frame
+        } else {
+            guard numberOfFrames == 1 else {
+                throw DataError(file: path, "multi-frame image (\(numberOfFrames) frames); choose one with --frame 1 to \(numberOfFrames)")
+            }
+            frameNumber = 1
+        }
+        let signed = pixelRepresentation == .signed
+        let semantics = try DICOMPixelSemantics(dataSet, signed: signed, file: path)
+        modalityTransform = semantics.modality
+        windows = semantics.windows
+        voiLookupTables = semantics.voiLookupTables
+        paddingRange = semantics.padding
+
         guard let pixelData = dataSet[.pixelData] else {
             throw DataError(file: path, "no PixelData (7FE0,0010); the file holds no image")
         }
         let layout = DICOMPixelLayout(rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
-                                      highBit: highBit, signed: pixelRepresentation == .signed)
-        storedValues = try layout.decode(pixelData, in: dataSet, rle: syntax == .rleLossless)
+                                      highBit: highBit, signed: signed)
+        try limits.check(width: columns, height: rows, components: 1, file: path)
+        if let compressed {
+            guard pixelData.fragments != nil else {
+                throw DataError(file: path, "\(compressed.family.rawValue) transfer syntax but native (not encapsulated) PixelData; the file is damaged")
+            }
+            let codestream = try DICOMEncapsulatedFrames.codestream(frame: frameNumber - 1, of: numberOfFrames,
+                                                                    pixelData: pixelData, in: dataSet)
+            storedValues = try DICOMFrameDecoder.storedValues(codestream, syntax: compressed, layout: layout,
+                                                              limits: limits, file: path)
+        } else {
+            storedValues = try layout.decode(pixelData, in: dataSet, rle: native == .rleLossless,
+                                             frame: frameNumber - 1, of: numberOfFrames)
+        }
     }
 
-    private static func readBytes(_ path: String) throws -> [UInt8] {
+    static func readBytes(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(file: path, "no such file; check the path")
@@ -155,17 +217,19 @@ public struct DICOMFile: Sendable {
         return (uid, end)
     }
 
+    /// Checks the image pixel module; returns NumberOfFrames.
     private static func validateImage(_ dataSet: DICOMDataSet, rows: Int, columns: Int, bitsAllocated: Int, bitsStored: Int,
-                                      highBit: Int, representation: Int, photometric: String, slope: Double, file: String) throws {
+                                      highBit: Int, representation: Int, photometric: String, slope: Double, file: String) throws -> Int {
         func invalid(_ what: String) -> DataError { DataError(file: file, what) }
         guard rows > 0, columns > 0 else { throw invalid("image size \(columns)x\(rows) is empty; the header is damaged") }
         let samples = try dataSet.unsignedShort(.samplesPerPixel, "SamplesPerPixel") ?? 1
         guard samples == 1, photometric == "MONOCHROME1" || photometric == "MONOCHROME2" else {
             throw invalid("\(photometric) image with \(samples) sample(s) per pixel; only grayscale (MONOCHROME1/2) is supported, convert it to grayscale first")
         }
-        let frames = dataSet.firstValue(.numberOfFrames).flatMap { Int($0) } ?? 1
-        guard frames == 1 else {
-            throw invalid("multi-frame image (\(frames) frames); only single-frame images are supported, export one frame (e.g. with gdcmtool or dcmtk)")
+        let framesText = dataSet.firstValue(.numberOfFrames)
+        let frames = framesText.map { Int($0) ?? -1 } ?? 1
+        guard frames >= 1 else {
+            throw invalid("NumberOfFrames is '\(framesText ?? "")', not a positive whole number; the header is damaged")
         }
         guard bitsAllocated == 8 || bitsAllocated == 16 else {
             throw invalid("BitsAllocated is \(bitsAllocated); only 8 and 16 are supported")
@@ -177,5 +241,6 @@ public struct DICOMFile: Sendable {
             throw invalid("PixelRepresentation is \(representation), expected 0 (unsigned) or 1 (signed); the header is damaged")
         }
         guard slope != 0 else { throw invalid("RescaleSlope is 0, which erases the image; fix the header") }
+        return frames
     }
 }

@@ -18,15 +18,14 @@ struct DICOMPixelLayout {
         return signed && value >= (1 << (bitsStored - 1)) ? value - (1 << bitsStored) : value
     }
 
-    /// The stored values of the first frame, from native or RLE-encapsulated pixel data.
-    func decode(_ element: DICOMElement, in dataSet: DICOMDataSet, rle: Bool) throws -> [Int32] {
+    /// The stored values of frame `index` (0-based) of `frames`, from native or RLE-encapsulated pixel data.
+    func decode(_ element: DICOMElement, in dataSet: DICOMDataSet, rle: Bool, frame index: Int = 0, of frames: Int = 1) throws -> [Int32] {
         let file = dataSet.file
-        if let fragments = element.fragments {
+        if element.fragments != nil {
             guard rle else {
                 throw DataError(file: file, "encapsulated (compressed) PixelData in an uncompressed transfer syntax; the file is damaged")
             }
-            // One frame may span several fragments; concatenated they are the RLE frame.
-            let frame = fragments.flatMap { dataSet.bytes[$0] }
+            let frame = try DICOMEncapsulatedFrames.codestream(frame: index, of: frames, pixelData: element, in: dataSet)
             let planes = try DICOMRLE.decodeFrame(frame, pixelCount: pixelCount, planes: bytesPerSample, file: file)
             return (0..<pixelCount).map { i in
                 storedValue(planes.count == 2 ? UInt16(planes[0][i]) << 8 | UInt16(planes[1][i]) : UInt16(planes[0][i]))
@@ -35,11 +34,12 @@ struct DICOMPixelLayout {
         guard !rle else {
             throw DataError(file: file, "RLE Lossless file with native (not encapsulated) PixelData; the file is damaged")
         }
-        let needed = pixelCount * bytesPerSample
-        guard element.value.count >= needed else {
-            throw DataError(file: file, "PixelData holds \(element.value.count) bytes but \(columns)x\(rows) pixels of \(bitsAllocated) bits need \(needed); the file is truncated or damaged")
+        let frameBytes = pixelCount * bytesPerSample
+        let (needed, overflow) = frameBytes.multipliedReportingOverflow(by: index + 1)
+        guard !overflow, element.value.count >= needed else {
+            throw DataError(file: file, "PixelData holds \(element.value.count) bytes but \(frames > 1 ? "frame \(index + 1) of " : "")\(columns)x\(rows) pixels of \(bitsAllocated) bits need \(needed); the file is truncated or damaged")
         }
-        let bytes = dataSet.bytes, base = element.value.lowerBound
+        let bytes = dataSet.bytes, start = element.value.lowerBound, base = start + frameBytes * index
         switch (bitsAllocated, dataSet.bigEndian) {
         case (16, false):
             return (0..<pixelCount).map { i in storedValue(UInt16(bytes[base + 2 * i]) | UInt16(bytes[base + 2 * i + 1]) << 8) }
@@ -51,7 +51,8 @@ struct DICOMPixelLayout {
             guard !swapped || element.value.count >= needed + needed % 2 else {
                 throw DataError(file: file, "PixelData is shorter than its 16-bit words; the file is truncated or damaged")
             }
-            return (0..<pixelCount).map { i in storedValue(UInt16(bytes[base + (swapped ? i ^ 1 : i)])) }
+            let first = frameBytes * index
+            return (0..<pixelCount).map { i in storedValue(UInt16(bytes[start + (swapped ? (first + i) ^ 1 : first + i)])) }
         }
     }
 }

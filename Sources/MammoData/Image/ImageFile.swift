@@ -43,7 +43,7 @@ public enum ImageFile {
     }
 
     /// What `mammoseg info` prints about a file.
-    public static func summary(_ path: String) throws -> ImageSummary {
+    public static func summary(_ path: String, frame: Int? = nil) throws -> ImageSummary {
         switch try format(of: path) {
         case .png:
             let image = try PNG.readGray(path)
@@ -56,7 +56,7 @@ public enum ImageFile {
             summary.encoding = (raster.plain ? "P2 (plain)" : "P5 (binary)") + ", maxval \(raster.maxValue)"
             return summary
         case .dicom:
-            let file = try DICOMFile(path: path)
+            let file = try DICOMFile(path: path, frame: frame)
             var summary = ImageSummary(path: path, format: .dicom, width: file.columns, height: file.rows,
                                        bitDepth: file.bitsAllocated, storedValues: file.storedValues.lazy.map(Int.init))
             summary.bitsStored = file.bitsStored
@@ -71,6 +71,7 @@ public enum ImageFile {
                 summary.rescale = (file.rescaleSlope, file.rescaleIntercept)
             }
             if let center = file.windowCenter, let width = file.windowWidth { summary.window = (center, width) }
+            summary.semantics = file.semanticsDescription
             return summary
         }
     }

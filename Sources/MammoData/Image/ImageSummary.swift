@@ -21,6 +21,9 @@ public struct ImageSummary: CustomStringConvertible, Sendable {
     public var seriesDescription: String?
     public var rescale: (slope: Double, intercept: Double)?
     public var window: (center: Double, width: Double)?
+    /// DICOM: pixel semantics, one line each as `info` prints them (frames, modality LUT,
+    /// windows with their function, VOI LUTs, padding, presentation LUT shape, pixel spacing).
+    public var semantics: [String] = []
     public let minimum: Int
     public let maximum: Int
     public let mean: Double
@@ -50,12 +53,13 @@ public struct ImageSummary: CustomStringConvertible, Sendable {
         if let patientID { lines.append("  patient: \(patientID)") }
         if let seriesDescription { lines.append("  series: \(seriesDescription)") }
         if let rescale { lines.append("  rescale: slope \(Self.number(rescale.slope)), intercept \(Self.number(rescale.intercept))") }
-        if let window { lines.append("  window: center \(Self.number(window.center)), width \(Self.number(window.width))") }
+        if let window, semantics.isEmpty { lines.append("  window: center \(Self.number(window.center)), width \(Self.number(window.width))") }
+        lines += semantics.map { "  " + $0 }
         lines.append("  stored values: min \(minimum), max \(maximum), mean \(String(format: "%.1f", mean))")
         return lines.joined(separator: "\n")
     }
 
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

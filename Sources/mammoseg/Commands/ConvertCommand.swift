@@ -12,13 +12,21 @@ struct ConvertCommand: ParsableCommand {
             of OUT (.png or .dcm).
 
             Import transform of DICOM input (what training sees):
-              1. stored values are masked to BitsStored, sign-extended when signed;
-              2. rescale: x = stored * RescaleSlope + RescaleIntercept;
-              3. the whole BitsStored range, rescaled the same way, maps linearly
-                 onto 0-65535 (16-bit PNG): no clipping, no vendor window;
-              4. MONOCHROME1 is inverted so that dense tissue is bright.
-            With --window, step 3 uses the file's first VOI window instead:
-              y = clip((x - (center - 0.5)) / (width - 1) + 0.5, 0, 1) * 65535.
+              1. stored values are masked to BitsStored, sign-extended when signed
+                 (compressed frames: decoded first - JPEG, JPEG-LS, JPEG 2000, HTJ2K);
+              2. modality LUT: x = stored * RescaleSlope + RescaleIntercept, or the
+                 Modality LUT Sequence's table;
+              3. the whole BitsStored range, through step 2, maps linearly onto
+                 0-65535 (16-bit PNG): no clipping, no vendor window;
+              4. MONOCHROME1 is inverted so that dense tissue is bright;
+              5. padding (PixelPaddingValue ... PixelPaddingRangeLimit) becomes 0.
+            With --window, step 3 uses the file's first VOI transform instead: its
+            first window through its VOILUTFunction
+              LINEAR:       y = clip((x - (c - 0.5)) / (w - 1) + 0.5, 0, 1)
+              LINEAR_EXACT: y = clip((x - c) / w + 0.5, 0, 1)
+              SIGMOID:      y = 1 / (1 + exp(-4 (x - c) / w))
+            or, with no window, the first VOI LUT Sequence table; then * 65535.
+            A multi-frame file needs --frame N.
 
             PGM input is scaled from 0..maxval to the full 8-bit (maxval <= 255) or
             16-bit range. PNG input keeps its stored values (never a gamma curve).
@@ -34,8 +42,11 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Output file, ending in .png or .dcm.", valueName: "out"))
     var output: String
 
-    @Flag(help: "Apply the DICOM file's own window (WindowCenter/WindowWidth) instead of the full stored range.")
+    @Flag(help: "Apply the DICOM file's own VOI window (or VOI LUT) instead of the full stored range.")
     var window = false
+
+    @Option(help: ArgumentHelp("Frame of a multi-frame DICOM to convert (1 = first).", valueName: "n"))
+    var frame: Int?
 
     @Option(help: ArgumentHelp("Transfer syntax of a .dcm output: explicit-le, implicit-le, explicit-be, deflated or rle.",
                                valueName: "syntax"))
@@ -62,6 +73,7 @@ struct ConvertCommand: ParsableCommand {
         guard lowercased.hasSuffix(".png") || lowercased.hasSuffix(".dcm") else {
             throw ValidationError("\(output): unknown output format; name the output file .png or .dcm")
         }
+        if let frame, frame < 1 { throw ValidationError("--frame \(frame): frames are numbered from 1; give --frame 1 or more") }
         if transferSyntax != nil && !writesDICOM {
             throw ValidationError("\(output): --transfer-syntax applies to DICOM output only; name the output file .dcm or drop the option")
         }
@@ -73,7 +85,10 @@ struct ConvertCommand: ParsableCommand {
             if window && format != .dicom {
                 throw DataError(file: input, "--window needs a DICOM input (this is a \(format.rawValue) file); drop --window")
             }
-            let image = format == .dicom ? try DICOMFile(path: input).importedImage(applyWindow: window)
+            if frame != nil && format != .dicom {
+                throw DataError(file: input, "--frame needs a DICOM input (this is a \(format.rawValue) file); drop --frame")
+            }
+            let image = format == .dicom ? try DICOMFile(path: input, frame: frame).importedImage(applyWindow: window)
                                          : try ImageFile.readGray(input)
             if writesDICOM {
                 try DICOMWriter.write(image, to: output, transferSyntax: transferSyntax?.syntax ?? .explicitVRLittleEndian)
