@@ -9,7 +9,11 @@ struct ConvertCommand: ParsableCommand {
         abstract: "Convert a DICOM, PGM or PNG image to a grayscale PNG (or DICOM), as the importers do.",
         discussion: """
             The input format is recognised by content; the output format by the extension
-            of OUT (.png or .dcm).
+            of OUT (.png, .dcm or .npy).
+
+            A .npy output (DICOM input only) holds the stored values of the frame as they
+            are, int32 of shape (rows, columns), before any transform: the decoded pixels,
+            to compare with pydicom's pixel_array or load in numpy.
 
             Import transform of DICOM input (what training sees):
               1. stored values are masked to BitsStored, sign-extended when signed
@@ -39,7 +43,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Input image (DICOM, PGM or PNG).", valueName: "in"))
     var input: String
 
-    @Argument(help: ArgumentHelp("Output file, ending in .png or .dcm.", valueName: "out"))
+    @Argument(help: ArgumentHelp("Output file, ending in .png, .dcm or .npy.", valueName: "out"))
     var output: String
 
     @Flag(help: "Apply the DICOM file's own VOI window (or VOI LUT) instead of the full stored range.")
@@ -67,11 +71,15 @@ struct ConvertCommand: ParsableCommand {
     }
 
     private var writesDICOM: Bool { output.lowercased().hasSuffix(".dcm") }
+    private var writesNPY: Bool { output.lowercased().hasSuffix(".npy") }
 
     func validate() throws {
         let lowercased = output.lowercased()
-        guard lowercased.hasSuffix(".png") || lowercased.hasSuffix(".dcm") else {
-            throw ValidationError("\(output): unknown output format; name the output file .png or .dcm")
+        guard lowercased.hasSuffix(".png") || lowercased.hasSuffix(".dcm") || writesNPY else {
+            throw ValidationError("\(output): unknown output format; name the output file .png, .dcm or .npy")
+        }
+        if writesNPY && window {
+            throw ValidationError("\(output): a .npy output holds the stored values, before any window; drop --window")
         }
         if let frame, frame < 1 { throw ValidationError("--frame \(frame): frames are numbered from 1; give --frame 1 or more") }
         if transferSyntax != nil && !writesDICOM {
@@ -87,6 +95,14 @@ struct ConvertCommand: ParsableCommand {
             }
             if frame != nil && format != .dicom {
                 throw DataError(file: input, "--frame needs a DICOM input (this is a \(format.rawValue) file); drop --frame")
+            }
+            if writesNPY {
+                guard format == .dicom else {
+                    throw DataError(file: input, "a .npy output holds DICOM stored values, and this is a \(format.rawValue) file; write a .png instead")
+                }
+                let file = try DICOMFile(path: input, frame: frame)
+                try NPY.write(int32: file.storedValues, rows: file.rows, columns: file.columns, to: output)
+                return
             }
             let image = format == .dicom ? try DICOMFile(path: input, frame: frame).importedImage(applyWindow: window)
                                          : try ImageFile.readGray(input)
