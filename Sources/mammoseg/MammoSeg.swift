@@ -14,7 +14,7 @@ struct MammoSeg: ParsableCommand {
             // the study
             CompareCommand.self, ProbeCommand.self,
             // the whole job, and measurements
-            DemoCommand.self, BenchCommand.self, LoaderBenchCommand.self,
+            DemoCommand.self, BenchCommand.self, LoaderBenchCommand.self, DecodeBenchCommand.self,
         ]
     )
 }

@@ -154,7 +154,7 @@ public struct DICOMFile: Sendable {
         }
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    public static func readBytes(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(file: path, "no such file; check the path")
