@@ -75,6 +75,39 @@ struct DICOMDataSet {
     }
 }
 
+extension DICOMDataSet {
+    /// The items of a top-level sequence (defined or undefined length), each as a data set of
+    /// its own top-level attributes; empty when the attribute is absent. Nested sequences are
+    /// walked as at the top level, so a malformed item throws rather than traps.
+    func items(of tag: DICOMTag, explicitVR: Bool) throws -> [DICOMDataSet] {
+        guard let element = elements[tag] else { return [] }
+        let explicitVR = explicitVR && element.vr == "SQ"
+        var reader = DICOMByteReader(bytes: Array(bytes[element.value]), file: file, offset: 0, bigEndian: bigEndian)
+        var items: [DICOMDataSet] = []
+        while !reader.isAtEnd {
+            let itemTag = try reader.tag()
+            let length = try reader.uint32("the length of item \(itemTag)")
+            if itemTag == .sequenceDelimitation { break }
+            guard itemTag == .item else {
+                throw DataError(file: file, "corrupt DICOM sequence \(tag): \(itemTag) where an item was expected; the file is damaged")
+            }
+            var parser = Parser(reader: reader)
+            if length == DICOMDataSet.undefinedLength {
+                try parser.readDataSet(depth: 0, explicitVR: explicitVR, insideItem: true, while: { _ in true })
+            } else {
+                let content = try reader.take(Int(length), for: "an item of \(length) bytes")
+                parser = Parser(reader: DICOMByteReader(bytes: Array(reader.bytes[content]), file: file, offset: 0, bigEndian: bigEndian))
+                try parser.readDataSet(depth: 0, explicitVR: explicitVR, insideItem: false, while: { _ in true })
+            }
+            var item = DICOMDataSet(bytes: parser.reader.bytes, file: file, bigEndian: bigEndian)
+            item.elements = parser.elements
+            items.append(item)
+            if length == DICOMDataSet.undefinedLength { reader = parser.reader }
+        }
+        return items
+    }
+}
+
 /// The recursive walk behind `DICOMDataSet.parse`.
 private struct Parser {
     var reader: DICOMByteReader
@@ -105,7 +138,10 @@ private struct Parser {
                     elements[tag] = DICOMElement(tag: tag, vr: vr, value: reader.offset..<reader.offset, fragments: fragments)
                 } else {
                     // SQ, or UN/implicit of undefined length, whose content is implicit VR (PS3.5 6.2.2).
+                    let start = reader.offset
                     try skipSequence(depth: depth + 1, explicitVR: explicitVR && vr == "SQ")
+                    // Top-level sequences are kept as their items' bytes (read by `items(of:)`).
+                    if depth == 0 { elements[tag] = DICOMElement(tag: tag, vr: vr, value: start..<reader.offset, fragments: nil) }
                 }
             } else {
                 let value = try reader.take(Int(length), for: "the value of \(tag)")
