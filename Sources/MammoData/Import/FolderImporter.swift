@@ -125,6 +125,9 @@ public struct FolderImporter: Sendable {
                 log.advance()
             }
         }
+        guard !candidates.isEmpty else {
+            throw DataError(file: images, "none of the \(imageFiles.count) image(s) could be imported (the lines above say why)")
+        }
         let splits = PatientSplit.assign(patients: candidates.map(\.patientID), valFraction: options.valFraction,
                                          testFraction: options.testFraction, seed: options.seed)
         let writer = try DatasetWriter(root: output, overwrite: options.overwrite)

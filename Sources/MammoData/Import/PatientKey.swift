@@ -10,7 +10,10 @@ public enum PatientKey {
     /// removed; the ID itself when nothing is left.
     public static func reduce(_ id: String) -> String {
         let trimmed = id.trimmingCharacters(in: .whitespaces)
-        if let token = CBISDDSMImporter.patientToken(in: trimmed) { return token }
+        // A DDSM token stands alone (`_P_00173_`), not inside another id (`SP_00173`).
+        if let range = trimmed.range(of: #"(?<![A-Za-z0-9])P_\d{5}(?![0-9])"#, options: .regularExpression) {
+            return String(trimmed[range])
+        }
         var reduced = trimmed.replacingOccurrences(of: #"^(Mass|Calc)-(Training|Test)[_-]"#, with: "",
                                                    options: [.regularExpression, .caseInsensitive])
         let views = MammographyView.nameTokens.joined(separator: "|")

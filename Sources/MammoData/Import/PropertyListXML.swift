@@ -42,10 +42,23 @@ indirect enum PropertyListXML {
         let ok = parser.parse()
         if let error = builder.error { throw error }
         guard ok, let root = builder.root else {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "the document is incomplete"
-            throw DataError(file: path, "line \(parser.lineNumber): malformed XML (\(reason)); the file is damaged, restore it from the archive")
+            let line = builder.syntaxErrorLine ?? parser.lineNumber
+            let reason = (parser.parserError as NSError?).map { syntaxError(code: $0.code) } ?? "the document is incomplete"
+            throw DataError(file: path, "line \(line): malformed XML (\(reason)); the file is damaged, restore it from the archive")
         }
         return root
+    }
+
+    /// Words for the `XMLParser.ErrorCode`s a damaged file gives most often.
+    private static func syntaxError(code: Int) -> String {
+        switch code {
+        case 76: return "an end tag does not match its start tag"
+        case 73, 77: return "a tag is not closed"
+        case 5: return "the document ends early"
+        case 4: return "the document is empty"
+        case 9, 68: return "a character or entity is not allowed here"
+        default: return "XML syntax error \(code)"
+        }
     }
 
     /// Builds the tree from parser events: containers on a stack, text collected per leaf.
@@ -53,6 +66,8 @@ indirect enum PropertyListXML {
         let file: String
         var root: PropertyListXML?
         var error: DataError?
+        /// Where the XML parser first found a syntax error (it may read on before `parse()` returns).
+        var syntaxErrorLine: Int?
         private enum Open { case dictionary([String: PropertyListXML], pendingKey: String?, line: Int), array([PropertyListXML], line: Int) }
         private var stack: [Open] = []
         private var text = ""
@@ -73,6 +88,10 @@ indirect enum PropertyListXML {
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if syntaxErrorLine == nil { syntaxErrorLine = parser.lineNumber }
+        }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             switch name {
