@@ -5,6 +5,9 @@ public struct DICOMAttributes: Sendable, Equatable {
     public var laterality: String?
     /// e.g. "CC", "MLO" (0018,5101).
     public var viewPosition: String?
+    /// A ViewCodeSequence (0054,0220) item's code value, e.g. "R-10242" (SNOMED-RT cranio-caudal),
+    /// written with undefined lengths as many modalities do.
+    public var viewCodeValue: String?
     public var seriesDescription: String?
     /// A new UID is generated when nil.
     public var seriesInstanceUID: String?
@@ -19,7 +22,9 @@ public struct DICOMAttributes: Sendable, Equatable {
     public init(patientID: String? = nil, laterality: String? = nil, viewPosition: String? = nil,
                 seriesDescription: String? = nil, seriesInstanceUID: String? = nil,
                 windowCenter: Double? = nil, windowWidth: Double? = nil,
-                rescaleSlope: Double? = nil, rescaleIntercept: Double? = nil, monochrome1: Bool = false) {
+                rescaleSlope: Double? = nil, rescaleIntercept: Double? = nil, monochrome1: Bool = false,
+                viewCodeValue: String? = nil) {
+        self.viewCodeValue = viewCodeValue
         self.patientID = patientID; self.laterality = laterality; self.viewPosition = viewPosition
         self.seriesDescription = seriesDescription; self.seriesInstanceUID = seriesInstanceUID
         self.windowCenter = windowCenter; self.windowWidth = windowWidth

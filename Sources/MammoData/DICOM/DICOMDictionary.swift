@@ -20,6 +20,7 @@ enum DICOMDictionary {
         .modalityLUTSequence: "SQ", .lutDescriptor: "US", .lutExplanation: "LO", .modalityLUTType: "LO",
         .lutData: "OW", .voiLUTSequence: "SQ", .presentationLUTShape: "CS",
         .extendedOffsetTable: "OV", .extendedOffsetTableLengths: "OV",
+        .viewCodeSequence: "SQ", .codeValue: "SH", .codingSchemeDesignator: "SH", .codeMeaning: "LO",
     ]
 
     static func valueRepresentation(of tag: DICOMTag) -> String? { valueRepresentations[tag] }

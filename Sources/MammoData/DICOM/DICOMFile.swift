@@ -198,7 +198,7 @@ public struct DICOMFile: Sendable {
     }
 
     /// The transfer syntax UID and the offset where the data set proper begins.
-    private static func locateDataSet(_ bytes: [UInt8], file: String) throws -> (syntaxUID: String, bodyStart: Int) {
+    static func locateDataSet(_ bytes: [UInt8], file: String) throws -> (syntaxUID: String, bodyStart: Int) {
         let metaStart: Int
         if hasPart10Marker(bytes) {
             metaStart = 132

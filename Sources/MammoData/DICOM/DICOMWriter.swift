@@ -74,6 +74,7 @@ public enum DICOMWriter {
         if let value = attributes.windowWidth { e.append(.windowWidth, decimal: value) }
         if let value = attributes.rescaleIntercept { e.append(.rescaleIntercept, decimal: value) }
         if let value = attributes.rescaleSlope { e.append(.rescaleSlope, decimal: value) }
+        if let code = attributes.viewCodeValue { appendViewCodeSequence(code, to: &e) }
 
         let maxValue = UInt16(image.maxValue)
         let samples = attributes.monochrome1 ? image.pixels.map { maxValue - min($0, maxValue) } : image.pixels
@@ -86,6 +87,17 @@ public enum DICOMWriter {
             e.append(.pixelData, vr: "OB", value: samples.map { UInt8(min($0, 255)) })
         }
         return e.bytes
+    }
+
+    /// ViewCodeSequence with one item, both of undefined length: code value, scheme, meaning.
+    private static func appendViewCodeSequence(_ code: String, to e: inout DICOMElementEncoder) {
+        e.appendHeader(.viewCodeSequence, vr: "SQ", length: nil)
+        e.appendItemHeader(.item, length: Int(DICOMDataSet.undefinedLength))
+        e.append(.codeValue, vr: "SH", text: code)
+        e.append(.codingSchemeDesignator, vr: "SH", text: code.hasPrefix("R-") ? "SRT" : "SCT")
+        e.append(.codeMeaning, vr: "LO", text: MammographyView.abbreviation(codeValue: code, meaning: nil) ?? "unknown")
+        e.appendItemHeader(.itemDelimitation, length: 0)
+        e.appendItemHeader(.sequenceDelimitation, length: 0)
     }
 
     /// Encapsulated pixel data (PS3.5 A.4): empty Basic Offset Table, one fragment, delimiter.

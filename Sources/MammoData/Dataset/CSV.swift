@@ -8,8 +8,9 @@ public enum CSV {
     }
 
     /// Parses `text` into records. Blank lines are skipped; CRLF and LF both end a record.
+    /// `separator` is `,` unless a source says otherwise (INbreast.csv uses `;`).
     /// Throws if a quoted field is never closed.
-    public static func parse(_ text: String, file: String) throws -> [Record] {
+    public static func parse(_ text: String, file: String, separator: UInt8 = UInt8(ascii: ",")) throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -50,7 +51,7 @@ public enum CSV {
                 case UInt8(ascii: "\"") where !fieldStarted || field.allSatisfy({ $0 == UInt8(ascii: " ") }):
                     field.removeAll(keepingCapacity: true)
                     inQuotes = true; fieldStarted = true; quoteLine = line
-                case UInt8(ascii: ","):
+                case separator:
                     endField()
                 case UInt8(ascii: "\r"):
                     break

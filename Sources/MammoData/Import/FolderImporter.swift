@@ -4,22 +4,65 @@ import Foundation
 ///
 /// - Images: PNG, DICOM or PGM (by content), recursively. Masks are matched by file stem
 ///   (`a.dcm` ↔ `a.png`, also `a_mask.png` / `a-mask.png`); an image without a mask is normal.
+///   Images sharing a stem (the NBIA retriever's `1-1.dcm` per folder) take their id from the
+///   path and match only a mask at the same relative path.
 /// - A mask is any image whose non-zero pixels mark the lesion, in its image's orientation; a
 ///   mask of another size is resized (nearest) when the aspect matches within 1 %, else skipped.
 /// - Label `abnormal` for a non-empty mask (the pathology is unknown), else `normal`.
-/// - Patient: a `P_NNNNN` token of the name, else the DICOM PatientID, else the stem.
+/// - Patient (`PatientRule`): by default a `P_NNNNN` token of the file name, else the DICOM
+///   PatientID reduced to the woman (`PatientKey.reduce`: CBIS-DDSM's PatientID names the view),
+///   else the stem; or a DICOM attribute (`--patient-tag`), or a regex over the path (`--patient-pattern`).
+/// - Laterality and view: the header (ImageLaterality/Laterality, ViewPosition, ViewCodeSequence),
+///   else the PatientID (`…_LEFT_CC`), else the path (`_L_CC`, `LEFT_MLO`, `_R_ML_`); laterality
+///   last from the image (the side the breast is on).
 /// - Splits by patient with the seeded assignment.
 public struct FolderImporter: Sendable {
     public var images: String
     public var masks: String?
     public var options: ImportOptions
+    public var patientRule: PatientRule
 
-    public init(images: String, masks: String?, options: ImportOptions = ImportOptions()) {
-        self.images = images; self.masks = masks; self.options = options
+    /// Where the patient (the grouping key of the split) comes from.
+    public enum PatientRule: Sendable, Equatable {
+        /// A `P_NNNNN` token of the file name, else the reduced DICOM PatientID, else the file stem.
+        case automatic
+        /// A DICOM attribute, by keyword (`PatientID`, `StudyInstanceUID`, …) or `gggg,eeee`; reduced like PatientID.
+        case tag(String)
+        /// A regular expression with one capture group, searched in the path relative to the images folder.
+        case pattern(String)
+
+        var recorded: String {
+            switch self {
+            case .automatic: return "automatic (P_ token of the name, else reduced PatientID, else file stem)"
+            case .tag(let name): return "DICOM attribute \(name)"
+            case .pattern(let pattern): return "path pattern \(pattern)"
+            }
+        }
+    }
+
+    public init(images: String, masks: String?, options: ImportOptions = ImportOptions(), patientRule: PatientRule = .automatic) {
+        self.images = images; self.masks = masks; self.options = options; self.patientRule = patientRule
     }
 
     private struct Candidate {
         var id: String, path: String, source: SourceImage, patientID: String
+    }
+
+    /// The patient of one image by `patientRule`; nil (with the reason) when the rule finds none.
+    private func patient(of path: String, source: SourceImage, id: String,
+                         pattern: NSRegularExpression?, tag: DICOMTag?) -> (String?, String) {
+        switch patientRule {
+        case .pattern(let text):
+            let found = pattern.flatMap { PatientKey.capture($0, in: Self.relative(path, to: images)) }
+            return (found.map(DatasetEntry.sanitizedID), "--patient-pattern '\(text)' does not match \(Self.relative(path, to: images))")
+        case .tag(let name):
+            guard let header = source.header else { return (nil, "not a DICOM file, so it has no \(name)") }
+            let found = tag.flatMap(header.string).map { DatasetEntry.sanitizedID(PatientKey.reduce($0)) }
+            return (found, "the header has no \(name)")
+        case .automatic:
+            let header = source.patientID.flatMap { $0.isEmpty ? nil : DatasetEntry.sanitizedID(PatientKey.reduce($0)) }
+            return (CBISDDSMImporter.patientToken(in: Self.stem(path)) ?? header ?? id, "")
+        }
     }
 
     @discardableResult
@@ -28,10 +71,13 @@ public struct FolderImporter: Sendable {
         guard !imageFiles.isEmpty else {
             throw DataError(file: images, "no PNG, DICOM or PGM images; give the folder holding them with --images")
         }
-        var maskByStem: [String: String] = [:]
+        var maskByStem: [String: String] = [:], maskByRelativeStem: [String: String] = [:]
         if let masks {
             let maskFiles = try SourceImage.files(under: masks)
-            for path in maskFiles { maskByStem[Self.stem(path)] = path }
+            for path in maskFiles {
+                maskByStem[Self.stem(path)] = path
+                maskByRelativeStem[(Self.relative(path, to: masks) as NSString).deletingPathExtension] = path
+            }
             // `a_mask.png` serves image `a` unless a mask named exactly `a` exists.
             for path in maskFiles {
                 let stem = Self.stem(path)
@@ -42,25 +88,45 @@ public struct FolderImporter: Sendable {
             }
         }
 
+        var pattern: NSRegularExpression?, tag: DICOMTag?
+        if case .pattern(let text) = patientRule { pattern = try PatientKey.compile(pattern: text) }
+        if case .tag(let name) = patientRule {
+            guard let known = DICOMHeader.tag(named: name) else {
+                throw DataError(file: "--patient-tag", "'\(name)' is neither a known keyword (\(DICOMHeader.keywords.keys.sorted().joined(separator: ", "))) nor a tag like 0010,0020; name the attribute that identifies the woman")
+            }
+            tag = known
+        }
+
         // Read headers first: the patient of a DICOM image is in its header, and splits need every patient.
         var candidates: [Candidate] = []
         var usedIDs = Set<String>()
         log.begin(total: imageFiles.count)
+        // The NBIA retriever names every file `1-1.dcm` in its own folder: a stem shared by several
+        // images gives ids from the path under --images instead.
+        var stemCounts: [String: Int] = [:]
+        for path in imageFiles { stemCounts[Self.stem(path), default: 0] += 1 }
         for path in imageFiles {
-            let id = DatasetEntry.sanitizedID(Self.stem(path))
+            let relativeStem = (Self.relative(path, to: images) as NSString).deletingPathExtension
+            let id = DatasetEntry.sanitizedID(stemCounts[Self.stem(path)]! > 1 ? relativeStem : Self.stem(path))
             guard usedIDs.insert(id).inserted else {
                 log.skip(path, reason: "duplicate name", detail: "another image already has the id \(id)")
                 log.advance(); continue
             }
             do {
                 let source = try SourceImage.read(path)
-                let header = source.patientID.flatMap { $0.isEmpty ? nil : DatasetEntry.sanitizedID($0) }
-                let patient = CBISDDSMImporter.patientToken(in: Self.stem(path)) ?? header ?? id
+                let (patient, whyNot) = self.patient(of: path, source: source, id: id, pattern: pattern, tag: tag)
+                guard let patient else {
+                    log.skip(path, reason: "no patient", detail: whyNot)
+                    log.advance(); continue
+                }
                 candidates.append(Candidate(id: id, path: path, source: source, patientID: patient))
             } catch {
                 log.skip(path, reason: "unreadable image", detail: "\(error)")
                 log.advance()
             }
+        }
+        guard !candidates.isEmpty else {
+            throw DataError(file: images, "none of the \(imageFiles.count) image(s) could be imported (the lines above say why)")
         }
         let splits = PatientSplit.assign(patients: candidates.map(\.patientID), valFraction: options.valFraction,
                                          testFraction: options.testFraction, seed: options.seed)
@@ -69,7 +135,11 @@ public struct FolderImporter: Sendable {
             defer { log.advance() }
             let image = candidate.source.image
             var mask = GrayImage(width: image.width, height: image.height, bitDepth: 8)
-            if let maskPath = maskByStem[Self.stem(candidate.path)] {
+            // A shared stem only matches a mask at the same relative path (a mirrored masks tree).
+            let maskPath = stemCounts[Self.stem(candidate.path)]! > 1
+                ? maskByRelativeStem[(Self.relative(candidate.path, to: images) as NSString).deletingPathExtension]
+                : maskByStem[Self.stem(candidate.path)]
+            if let maskPath {
                 let loaded: GrayImage
                 do { loaded = try ImageFile.readGray(maskPath) } catch {
                     log.skip(candidate.path, reason: "unreadable mask", detail: "\(error)")
@@ -84,18 +154,32 @@ public struct FolderImporter: Sendable {
                 }
                 mask = Resampling.nearest(loaded, width: image.width, height: image.height).binaryMask()
             }
-            let name = (candidate.path as NSString).lastPathComponent
-            let laterality = Orientation.laterality(fromName: name) ?? candidate.source.laterality
+            // Header, then the (per-view) PatientID, then the path; laterality last from the image.
+            let name = Self.relative(candidate.path, to: images)
+            let headerID = candidate.source.patientID ?? ""
+            let laterality = candidate.source.laterality ?? Orientation.laterality(fromName: headerID)
+                ?? Orientation.laterality(fromName: name)
+                ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
+            let view = [candidate.source.view ?? "", Orientation.view(fromName: headerID), Orientation.view(fromName: name)]
+                .first { !$0.isEmpty } ?? ""
             let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, scale: options.scale)
             let entry = DatasetEntry(id: candidate.id, split: splits[candidate.patientID]!, patientID: candidate.patientID,
                                      source: "folder:\(candidate.path)", label: mask.hasForeground ? .abnormal : .normal,
-                                     lesionType: mask.hasForeground ? "lesion" : "", laterality: laterality?.rawValue ?? "",
-                                     view: candidate.source.view ?? Orientation.view(fromName: name))
+                                     lesionType: mask.hasForeground ? "lesion" : "", laterality: laterality.rawValue,
+                                     view: view)
             try writer.add(entry, image: prepared.image, mask: prepared.mask)
         }
         log.finish()
-        return try writer.finish(provenance: DatasetProvenance(importer: "folder", sources: [images] + (masks.map { [$0] } ?? []),
-                                                               options: options.recorded, seed: options.seed, skipped: log.skipped))
+        var provenance = DatasetProvenance(importer: "folder", sources: [images] + (masks.map { [$0] } ?? []),
+                                           options: options.recorded, seed: options.seed, skipped: log.skipped)
+        provenance.options["patient"] = patientRule.recorded
+        return try writer.finish(provenance: provenance)
+    }
+
+    /// `path` relative to `folder` (the images folder), or `path` when it is not inside it.
+    static func relative(_ path: String, to folder: String) -> String {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     static func stem(_ path: String) -> String {

@@ -25,7 +25,7 @@ public enum Orientation {
         if tokens.contains("RIGHT") { return .right }
         for (index, token) in tokens.enumerated() where token == "L" || token == "R" {
             let neighbours = [index > 0 ? tokens[index - 1] : "", index + 1 < tokens.count ? tokens[index + 1] : ""]
-            if neighbours.contains(where: { $0 == "CC" || $0 == "MLO" }) { return token == "L" ? .left : .right }
+            if neighbours.contains(where: MammographyView.nameTokens.contains) { return token == "L" ? .left : .right }
         }
         for token in tokens {
             if token == "LCC" || token == "LMLO" { return .left }
@@ -34,11 +34,12 @@ public enum Orientation {
         return nil
     }
 
-    /// View from a name: `CC` or `MLO` token (also `LCC`, `RMLO`), else empty.
+    /// View from a name: a `CC`, `MLO`, `ML`, … token (`MammographyView.nameTokens`; also `LCC`, `RMLO`), else empty.
     public static func view(fromName name: String) -> String {
         let tokens = name.uppercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         for token in tokens {
-            if token == "CC" || token == "LCC" || token == "RCC" { return "CC" }
+            if MammographyView.nameTokens.contains(token) { return token }
+            if token == "LCC" || token == "RCC" { return "CC" }
             if token == "MLO" || token == "LMLO" || token == "RMLO" { return "MLO" }
         }
         return ""

@@ -19,11 +19,16 @@ public struct LoadedModel {
         guard let width = width ?? checkpoint.metadata["width"].flatMap(Double.init) else {
             throw TrainingError.checkpoint(path, "the checkpoint does not say its width; pass --width")
         }
-        self.size = size ?? checkpoint.metadata["size"].flatMap(Int.init) ?? 256
-        do {
-            try arch.validate(inputSize: self.size)
-        } catch {
-            throw TrainingError.checkpoint(path, "size \(self.size) in its metadata is not usable (\(error)); the checkpoint is damaged or was not written by mammoseg")
+        // A size in MammoSeg metadata must be valid (else the file is damaged); a size the caller
+        // gives (e.g. `--tile`) is checked by the caller's own message; a checkpoint without
+        // metadata (a PyTorch state_dict) gets the architecture's default, never a size it cannot run.
+        if let saved = checkpoint.metadata["size"] {
+            guard let savedSize = Int(saved), (try? arch.validate(inputSize: savedSize)) != nil else {
+                throw TrainingError.checkpoint(path, "size \(saved) in its metadata is not usable for \(arch.rawValue) (sides must be multiples of \(arch.sizeDivisor)); the checkpoint is damaged or was not written by mammoseg")
+            }
+            self.size = size ?? savedSize
+        } else {
+            self.size = size ?? arch.defaultInputSize
         }
         model = try makeModel(arch, width: width, seed: 0)
         _ = try checkpoint.apply(to: model.parameters, strict: true)

@@ -31,6 +31,10 @@ public enum Architecture: String, CaseIterable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// The input size assumed when a checkpoint does not say (a PyTorch state_dict): the
+    /// smallest valid size from 256 up, so every architecture can run it.
+    public var defaultInputSize: Int { (256 + sizeDivisor - 1) / sizeDivisor * sizeDivisor }
+
     /// True for the networks that output a per-pixel map; false for the classifier.
     public var isSegmenter: Bool { self != .classifier }
 

@@ -15,11 +15,11 @@ struct DecodeBenchCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("DICOM files to decode.", valueName: "file")) var files: [String]
-    @Option(help: "Decodes per file (the median is reported).") var repeat = 5
+    @Option(name: .customLong("repeat"), help: "Decodes per file (the median is reported).") var repetitions = 5
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one DICOM file") }
-        guard (1...1000).contains(repeat) else { throw ValidationError("--repeat \(repeat): give 1 to 1000") }
+        guard (1...1000).contains(repetitions) else { throw ValidationError("--repeat \(repetitions): give 1 to 1000") }
     }
 
     func run() throws {
@@ -28,7 +28,7 @@ struct DecodeBenchCommand: ParsableCommand {
                 let bytes = try DICOMFile.readBytes(path)
                 var seconds: [Double] = []
                 var file: DICOMFile?
-                for _ in 0..<repeat {
+                for _ in 0..<repetitions {
                     let start = DispatchTime.now().uptimeNanoseconds
                     file = try DICOMFile(bytes: bytes, path: path)
                     seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

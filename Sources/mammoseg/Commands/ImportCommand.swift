@@ -6,12 +6,12 @@ import MammoData
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import CBIS-DDSM, mini-MIAS or a folder of images and masks into a prepared dataset.",
+        abstract: "Import CBIS-DDSM, mini-MIAS, INbreast, VinDr-Mammo or a folder of images and masks into a prepared dataset.",
         discussion: """
             Output: DATASET/manifest.csv, images/ID.png (16-bit, chest wall at the left edge), \
             masks/ID.png (8-bit 0/255), dataset.json. Splits are by patient; no patient is in two splits.
             """,
-        subcommands: [CBISDDSM.self, MIAS.self, Folder.self]
+        subcommands: [CBISDDSM.self, MIAS.self, INbreast.self, VinDr.self, Folder.self]
     )
 
     /// Options every importer takes.
@@ -100,22 +100,86 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    struct Folder: ParsableCommand {
+    struct INbreast: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "folder",
-            abstract: "Import a folder of images (PNG, DICOM, PGM) with masks matched by file stem; images without a mask are normal."
+            commandName: "inbreast",
+            abstract: "Import INbreast: AllDICOMs/*.dcm, AllXML/*.xml contours and INbreast.csv (';'-separated).",
+            discussion: """
+                Mass and calcification contours are filled; single-point calcifications become small discs. \
+                INbreast has no pathology: the label is a BI-RADS proxy (1 normal, 2-3 benign, 4-6 malignant). \
+                Patients are grouped by the CSV's Patient ID when given, else by the <hash> token of the file \
+                names, and split with the seed.
+                """
         )
-        @Option(help: "Folder of images.") var images: String
-        @Option(help: "Folder of masks (non-zero = lesion), named like their images (or NAME_mask).") var masks: String?
+        @Option(help: "Folder holding INbreast.csv, AllDICOMs/ and AllXML/.") var root: String
         @Option(help: "Fraction of patients for test.") var testFraction = 0.2
+        @Flag(help: "Also draw ROIs other than masses and calcifications (asymmetry, distortion, …), as their own lesion type.")
+        var includeOtherFindings = false
         @OptionGroup var common: Common
 
         func validate() throws { try common.validate(testFraction: testFraction) }
 
         func run() throws {
             try common.run { log in
-                try FolderImporter(images: images, masks: masks, options: common.options(testFraction: testFraction))
-                    .run(into: common.out, log: log)
+                try INbreastImporter(root: root, options: common.options(testFraction: testFraction),
+                                     includeOtherFindings: includeOtherFindings).run(into: common.out, log: log)
+            }
+        }
+    }
+
+    struct VinDr: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "vindr",
+            abstract: "Import VinDr-Mammo: images/<study>/<image>.dicom, breast-level_annotations.csv, finding_annotations.csv.",
+            discussion: """
+                VinDr-Mammo has boxes only: masks are the filled boxes and lesion types end in -box. Masses and \
+                calcifications are lesions; other findings only with --include-other-findings. The label is a \
+                BI-RADS proxy; the official training/test split is kept and validation carved from training by study.
+                """
+        )
+        @Option(help: "Folder holding images/ and the two annotation CSVs.") var root: String
+        @Flag(help: "Also draw findings other than masses and calcifications (asymmetry, distortion, …), as their own lesion type.")
+        var includeOtherFindings = false
+        @OptionGroup var common: Common
+
+        func run() throws {
+            try common.run { log in
+                try VinDrImporter(root: root, options: common.options(testFraction: 0),
+                                  includeOtherFindings: includeOtherFindings).run(into: common.out, log: log)
+            }
+        }
+    }
+
+    struct Folder: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "folder",
+            abstract: "Import a folder of images (PNG, DICOM, PGM) with masks matched by file stem; images without a mask are normal.",
+            discussion: """
+                Images are grouped by woman for the split: by a P_NNNNN token of the file name, else the DICOM \
+                PatientID reduced to the woman (CBIS-DDSM's per-view 'Mass-Test_P_00173_LEFT_CC' → P_00173), \
+                else the file stem; or by --patient-tag / --patient-pattern. Laterality and view come from the \
+                header, else from the PatientID or the path (_L_CC, LEFT_MLO), laterality last from the image.
+                """
+        )
+        @Option(help: "Folder of images.") var images: String
+        @Option(help: "Folder of masks (non-zero = lesion), named like their images (or NAME_mask).") var masks: String?
+        @Option(help: "Fraction of patients for test.") var testFraction = 0.2
+        @Option(help: "DICOM attribute naming the woman: a keyword (PatientID, StudyInstanceUID, …) or gggg,eeee.")
+        var patientTag: String?
+        @Option(help: "Regular expression with one capture group, applied to each image's path under --images, naming the woman.")
+        var patientPattern: String?
+        @OptionGroup var common: Common
+
+        func validate() throws {
+            try common.validate(testFraction: testFraction)
+            if patientTag != nil && patientPattern != nil { throw ValidationError("give --patient-tag or --patient-pattern, not both") }
+        }
+
+        func run() throws {
+            let rule: FolderImporter.PatientRule = patientTag.map { .tag($0) } ?? patientPattern.map { .pattern($0) } ?? .automatic
+            try common.run { log in
+                try FolderImporter(images: images, masks: masks, options: common.options(testFraction: testFraction),
+                                   patientRule: rule).run(into: common.out, log: log)
             }
         }
     }
