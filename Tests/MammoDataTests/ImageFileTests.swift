@@ -46,7 +46,8 @@ final class ImageFileTests: XCTestCase {
         XCTAssertEqual(summary.mean, Double(want.storedValues.reduce(0, +)) / Double(want.storedValues.count), accuracy: 1e-9)
         let text = summary.description
         for line in ["format: DICOM, Implicit VR Little Endian (1.2.840.10008.1.2)", "size: 13 x 7", "bits: 16 allocated, 12 stored, signed",
-                     "photometric: MONOCHROME1", "rescale: slope 0.5, intercept 10", "window: center 200, width 1500",
+                     "photometric: MONOCHROME1", "modality LUT: rescale slope 0.5, intercept 10",
+                     "window 1: center 200, width 1500, LINEAR",
                      "stored values: min -2048, max 2047"] {
             XCTAssertTrue(text.contains(line), "missing '\(line)' in\n\(text)")
         }

@@ -52,8 +52,9 @@ public struct ImageSummary: CustomStringConvertible, Sendable {
         }
         if let patientID { lines.append("  patient: \(patientID)") }
         if let seriesDescription { lines.append("  series: \(seriesDescription)") }
-        if let rescale { lines.append("  rescale: slope \(Self.number(rescale.slope)), intercept \(Self.number(rescale.intercept))") }
-        if let window, semantics.isEmpty { lines.append("  window: center \(Self.number(window.center)), width \(Self.number(window.width))") }
+        // DICOM files list rescale and windows among their pixel semantics.
+        if let rescale, format != .dicom { lines.append("  rescale: slope \(Self.number(rescale.slope)), intercept \(Self.number(rescale.intercept))") }
+        if let window, format != .dicom { lines.append("  window: center \(Self.number(window.center)), width \(Self.number(window.width))") }
         lines += semantics.map { "  " + $0 }
         lines.append("  stored values: min \(minimum), max \(maximum), mean \(String(format: "%.1f", mean))")
         return lines.joined(separator: "\n")
