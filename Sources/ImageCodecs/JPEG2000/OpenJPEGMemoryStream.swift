@@ -25,8 +25,8 @@ struct OpenJPEGMemoryStream {
         opj_stream_set_read_function(stream) { destination, requested, context in
             let cursor = context!.assumingMemoryBound(to: Cursor.self)
             let remaining = cursor.pointee.count - cursor.pointee.offset
-            // (OPJ_SIZE_T)-1 is how a read function says "end of stream".
-            guard remaining > 0, let destination else { return OPJ_SIZE_T.max }
+            // (OPJ_SIZE_T)-1 says "end of stream"; size_t comes into Swift as Int, so that is -1.
+            guard remaining > 0, let destination else { return -1 }
             let count = min(Int(requested), remaining)
             destination.copyMemory(from: cursor.pointee.base + cursor.pointee.offset, byteCount: count)
             cursor.pointee.offset += count

@@ -7,6 +7,11 @@ import CCharLS
 public enum JPEGLSDecoder {
     public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> DecodedImage {
         guard !data.isEmpty else { throw CodecError("JPEG-LS: the codestream is empty") }
+        // CharLS 2.4 can spend seconds on a truncated scan before it fails; a stream without
+        // its end-of-image marker is refused at once.
+        guard endsWithEndOfImage(data) else {
+            throw CodecError("JPEG-LS: the codestream does not end with an end-of-image marker (FF D9); it is truncated")
+        }
         guard let decoder = charls_jpegls_decoder_create() else {
             throw CodecError("JPEG-LS: charls_jpegls_decoder_create failed (out of memory)")
         }
@@ -39,22 +44,37 @@ public enum JPEGLSDecoder {
             let planar = interleave == CHARLS_INTERLEAVE_MODE_NONE
             let samples: [Int32]
             if bytesPerSample == 1 {
-                samples = try decoded(decoder, as: UInt8.self, count: sampleCount, components: components, planar: planar)
+                let buffer = try decoded(decoder, as: UInt8.self, count: sampleCount)
+                defer { buffer.deallocate() }
+                samples = widenedSamples(UnsafeBufferPointer(buffer), components: components, planar: planar)
             } else {
-                samples = try decoded(decoder, as: UInt16.self, count: sampleCount, components: components, planar: planar)
+                let buffer = try decoded(decoder, as: UInt16.self, count: sampleCount)
+                defer { buffer.deallocate() }
+                samples = widenedSamples(UnsafeBufferPointer(buffer), components: components, planar: planar)
             }
             return DecodedImage(width: width, height: height, components: components,
                                 precision: precision, isSigned: false, samples: samples)
         }
     }
 
-    private static func decoded<Sample: FixedWidthInteger & UnsignedInteger>(
-        _ decoder: OpaquePointer, as _: Sample.Type, count: Int, components: Int, planar: Bool
-    ) throws -> [Int32] {
+    /// FF D9 at the end, after any zero bytes that pad a DICOM fragment to even length. A
+    /// marker cannot occur inside JPEG-LS scan data (an FF there is followed by a byte < 0x80).
+    private static func endsWithEndOfImage(_ data: [UInt8]) -> Bool {
+        var end = data.count
+        while end > 0, data[end - 1] == 0 { end -= 1 }
+        return end >= 2 && data[end - 2] == 0xFF && data[end - 1] == 0xD9
+    }
+
+    /// The decoded samples in a buffer the caller deallocates.
+    private static func decoded<Sample>(_ decoder: OpaquePointer, as _: Sample.Type, count: Int) throws -> UnsafeMutableBufferPointer<Sample> {
         let buffer = UnsafeMutableBufferPointer<Sample>.allocate(capacity: count)
-        defer { buffer.deallocate() }
-        try checkedCharLS(charls_jpegls_decoder_decode_to_buffer(decoder, buffer.baseAddress!, count * MemoryLayout<Sample>.size, 0),
-                          "charls_jpegls_decoder_decode_to_buffer")
-        return widenedSamples(UnsafeBufferPointer(buffer), components: components, planar: planar)
+        do {
+            try checkedCharLS(charls_jpegls_decoder_decode_to_buffer(decoder, buffer.baseAddress!, count * MemoryLayout<Sample>.size, 0),
+                              "charls_jpegls_decoder_decode_to_buffer")
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        return buffer
     }
 }
