@@ -21,9 +21,13 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG"),
+        .systemLibrary(name: "CCharLS", path: "Sources/CCharLS"),
+        // libjpeg reports errors by longjmp, which Swift cannot catch: a little C turns them into statuses.
+        .target(name: "CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
-        .target(name: "ImageCodecs"),
+        .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
         .executableTarget(name: "mammoseg", dependencies: [
@@ -32,7 +36,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MammoDataTests", dependencies: ["MammoData"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MammographyTests", dependencies: ["Mammography", "Engine", "DNNLBackend", "MammoData"],

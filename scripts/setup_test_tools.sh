@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite uses as oracles and as other people's encoders, only if missing:
-# DCMTK, GDCM and OpenJPEG's command-line tools (Debian), pydicom with the pylibjpeg plugins (PyPI).
+# DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools (Debian), pydicom with the pylibjpeg plugins (PyPI).
 set -euo pipefail
-packages=(dcmtk libgdcm-tools libopenjp2-tools)
+packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
