@@ -115,6 +115,10 @@ def main():
                                                               os.remove(o + ".tmp")))
         make(f"pydicom_j2k_lossless_{tag}", lambda o: pydicom_j2k(src, o, JPEG2000Lossless))
         make(f"opj_j2k_lossless_{tag}", lambda o: opj_j2k(src, o, work, bits, signed))
+        # HTJ2K (OpenJPH's ojph_compress, encapsulated by pydicom).
+        make(f"ojph_htj2k_lossless_{tag}", lambda o: opj_j2k(src, o, work, bits, signed, htj2k=True))
+        if not args.quick:
+            make(f"ojph_htj2k_lossy_{tag}", lambda o: opj_j2k(src, o, work, bits, signed, htj2k=True, lossy=True))
         # 12-bit extended and 8-bit baseline JPEG (DCMTK; libjpeg-turbo decodes 8-bit only).
         if bits == 12:
             make(f"dcmtk_jpeg_extended_{tag}", lambda o: run(["dcmcjpeg", "+ee", src, o]))
@@ -138,21 +142,26 @@ def pydicom_j2k(src, out, syntax):
     ds.save_as(out, enforce_file_format=True)
 
 
-def opj_j2k(src, out, work, bits, signed):
-    """opj_compress reads PGM (unsigned only): encodes the unsigned values as a raw .j2k, then pydicom encapsulates it."""
+def opj_j2k(src, out, work, bits, signed, htj2k=False, lossy=False):
+    """opj_compress / ojph_compress read PGM (unsigned only): they encode the values as a raw
+    codestream, then pydicom encapsulates it (JPEG 2000 Lossless, or the HTJ2K syntaxes)."""
     if signed:
-        raise RuntimeError("opj_compress takes unsigned PGM input only")
+        raise RuntimeError("opj_compress / ojph_compress take unsigned PGM input only")
     ds = pydicom.dcmread(src)
     values = ds.pixel_array.astype(np.uint16)
     pgm = os.path.join(work, "opj.pgm")
     with open(pgm, "wb") as f:
         f.write(f"P5\n{ds.Columns} {ds.Rows}\n{(1 << bits) - 1}\n".encode())
         f.write(values.astype(">u2" if bits > 8 else np.uint8).tobytes())
-    j2k = os.path.join(work, "opj.j2k")
-    run(["opj_compress", "-i", pgm, "-o", j2k])
+    if htj2k:
+        j2k = os.path.join(work, "ojph.j2c")
+        run(["ojph_compress", "-i", pgm, "-o", j2k] + (["-qstep", "0.001"] if lossy else ["-reversible", "true"]))
+    else:
+        j2k = os.path.join(work, "opj.j2k")
+        run(["opj_compress", "-i", pgm, "-o", j2k])
     with open(j2k, "rb") as f:
         codestream = f.read()
-    ds.file_meta.TransferSyntaxUID = JPEG2000Lossless
+    ds.file_meta.TransferSyntaxUID = ("1.2.840.10008.1.2.4.203" if lossy else "1.2.840.10008.1.2.4.201") if htj2k else JPEG2000Lossless
     ds.PixelData = encapsulate([codestream])
     ds["PixelData"].VR = "OB"
     ds["PixelData"].is_undefined_length = True

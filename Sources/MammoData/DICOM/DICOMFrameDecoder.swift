@@ -31,7 +31,11 @@ enum DICOMFrameDecoder {
     }
 
     private static func decode(_ codestream: [UInt8], family: DICOMCompressedSyntax.Family, limits: DecodeLimits) throws -> DecodedImage {
-        throw CodecError("\(family.rawValue) decoding is not built in yet")
+        switch family {
+        case .jpeg: return try JPEGTurboDecoder.decode(codestream, limits: limits)
+        case .jpegLS: return try JPEGLSDecoder.decode(codestream, limits: limits)
+        case .jpeg2000: return try JPEG2000Decoder.decode(codestream, limits: limits)
+        }
     }
 }
 
