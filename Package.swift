@@ -32,7 +32,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MammoDataTests", dependencies: ["MammoData"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "MammographyTests", dependencies: ["Mammography", "Engine", "DNNLBackend", "MammoData"],

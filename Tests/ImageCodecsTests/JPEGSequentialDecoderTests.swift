@@ -1,0 +1,69 @@
+import XCTest
+@testable import ImageCodecs
+
+final class JPEGSequentialDecoderTests: XCTestCase {
+    func testEverySequentialFixtureMatchesTheOracleWithinTwo() throws {
+        let fixtures = try JPEGFixture.named(decoder: "sequential")
+        XCTAssertGreaterThanOrEqual(fixtures.count, 5)
+        for (name, fixture) in fixtures {
+            let image = try JPEGSequentialDecoder.decode(try JPEGFixture.codestream(name))
+            fixture.assertMatches(image, name)
+        }
+    }
+
+    func testFrameHeaderTellsTwelveBitExtendedFromBaseline() throws {
+        let extended = try JPEGFrameHeader.read(try JPEGFixture.codestream("dcmtk_extended12"))
+        XCTAssertEqual(extended.process, .extendedSequential)
+        XCTAssertEqual(extended.precision, 12)
+        let baseline = try JPEGFrameHeader.read(try JPEGFixture.codestream("dcmtk_baseline8"))
+        XCTAssertEqual(baseline.process, .baseline)
+        XCTAssertEqual(baseline.precision, 8)
+    }
+
+    func testProgressiveAndArithmeticFramesAreRefusedClearly() throws {
+        let data = try JPEGFixture.codestream("dcmtk_extended12")
+        let sof = try XCTUnwrap((0..<(data.count - 1)).first { data[$0] == 0xFF && data[$0 + 1] == 0xC1 })
+        for (marker, words) in [(UInt8(0xC2), "progressive (SOF2, Huffman) JPEG of 12 bits is not supported"),
+                                (UInt8(0xC9), "arithmetic")] {
+            var patched = data
+            patched[sof + 1] = marker
+            XCTAssertEqual(try JPEGFrameHeader.read(patched).marker, marker)
+            XCTAssertThrowsError(try JPEGSequentialDecoder.decode(patched)) { error in
+                XCTAssertTrue("\(error)".contains(words), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try JPEGSequentialDecoder.decode(try JPEGFixture.codestream("dcmtk_lossless16_sv1")))
+    }
+
+    func testTruncatedCodestreamsThrow() throws {
+        for name in ["dcmtk_extended12", "pillow_baseline8_restart", "pillow_baseline8_444"] {
+            let data = try JPEGFixture.codestream(name)
+            for length in [0, 1, 2, 5, 30, 150, 400, data.count / 2, data.count - 30, data.count - 3] {
+                XCTAssertThrowsError(try JPEGSequentialDecoder.decode(Array(data.prefix(length))), "\(name) cut to \(length)") { error in
+                    XCTAssertTrue(error is CodecError, "\(error)")
+                }
+            }
+        }
+    }
+
+    func testRandomByteFlipsNeverTrap() throws {
+        var random = SplitMix64(state: 7)
+        for name in ["dcmtk_extended12_q75_odd", "pillow_baseline8_restart", "pillow_baseline8_444"] {
+            let data = try JPEGFixture.codestream(name)
+            for _ in 0..<150 {
+                var damaged = data
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    damaged[Int.random(in: 0..<damaged.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                assertDamagedDataIsHandled(damaged) { try JPEGSequentialDecoder.decode($0, limits: DecodeLimits(maximumSamples: 1 << 22)) }
+            }
+        }
+    }
+
+    func testAHugeDeclaredFrameIsRefusedByTheLimitsBeforeDecoding() throws {
+        let header: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC1, 0x00, 0x0B, 12, 0xEA, 0x60, 0xEA, 0x60, 1, 1, 0x11, 0, 0xFF, 0xD9]
+        XCTAssertThrowsError(try JPEGSequentialDecoder.decode(header)) { error in
+            XCTAssertTrue("\(error)".contains("above the limit"), "\(error)")
+        }
+    }
+}
