@@ -17,6 +17,8 @@ struct JPEGFixture: Decodable {
     let max: Int
     let samples: [Int32]?
     let sha256: String?
+    /// Who decoded the expected samples: "pylibjpeg-libjpeg", or another where that oracle is wrong.
+    let reference: String
 
     static func all() throws -> [String: JPEGFixture] {
         let url = try XCTUnwrap(Bundle.module.url(forResource: "expected", withExtension: "json",

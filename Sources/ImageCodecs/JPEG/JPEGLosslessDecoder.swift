@@ -117,46 +117,79 @@ public enum JPEGLosslessDecoder {
     private static func decodeComponent(plane: UnsafeMutablePointer<Int32>, stride: Int, width: Int, height: Int,
                                         table: JPEGHuffmanTable, predictor: Int, initialPrediction: Int32,
                                         restartInterval: Int, bits: inout JPEGBitReader) throws {
+        switch predictor {
+        case 1: try decodeComponent(LeftPredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        case 2: try decodeComponent(AbovePredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        case 3: try decodeComponent(AboveLeftPredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        case 4: try decodeComponent(PlanePredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        case 5: try decodeComponent(LeftGradientPredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        case 6: try decodeComponent(AboveGradientPredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        default: try decodeComponent(AveragePredictor.self, plane, stride, width, height, table, initialPrediction, restartInterval, &bits)
+        }
+    }
+
+    /// Specialized per predictor so the inner loop keeps its neighbours in registers.
+    private static func decodeComponent<P: LosslessPredictor>(
+        _ predictor: P.Type, _ plane: UnsafeMutablePointer<Int32>, _ stride: Int, _ width: Int, _ height: Int,
+        _ table: JPEGHuffmanTable, _ initialPrediction: Int32, _ restartInterval: Int, _ bits: inout JPEGBitReader
+    ) throws {
         var start = IntervalStart()
         var mcusLeft = restartInterval
         for y in 0..<height {
             let row = plane + y * stride
             let above = row - stride
-            for x in 0..<width {
-                if restartInterval > 0 {
-                    if mcusLeft == 0 {
-                        try bits.restart()
-                        mcusLeft = restartInterval
-                        start = IntervalStart(row: y, column: x)
-                    }
-                    mcusLeft -= 1
+            var x = 0
+            while x < width {
+                if restartInterval > 0 && mcusLeft == 0 {
+                    try bits.restart()
+                    mcusLeft = restartInterval
+                    start = IntervalStart(row: y, column: x)
                 }
-                bits.refill()
-                let difference = try decodeDifference(table, bits: &bits)
-                let prediction: Int32
+                let runEnd = restartInterval > 0 ? min(width, x + mcusLeft) : width
+                if restartInterval > 0 { mcusLeft -= runEnd - x }
                 if y == start.row {
-                    prediction = x == start.column ? initialPrediction : row[x - 1]
-                } else if x == 0 {
-                    prediction = above[0]
+                    // First line of the scan or restart interval: 2^(P−Pt−1), then the left neighbour.
+                    var left = x == start.column ? initialPrediction : row[x - 1]
+                    for column in x..<runEnd {
+                        bits.refill()
+                        left = (left &+ (try decodeDifference(table, bits: &bits))) & 0xFFFF
+                        row[column] = left
+                    }
                 } else {
-                    prediction = predict(predictor, left: row[x - 1], above: above[x], aboveLeft: above[x - 1])
+                    var column = x
+                    if column == 0 {
+                        bits.refill()
+                        row[0] = (above[0] &+ (try decodeDifference(table, bits: &bits))) & 0xFFFF
+                        column = 1
+                    }
+                    if column < runEnd {
+                        var left = row[column - 1], aboveLeft = above[column - 1]
+                        for c in column..<runEnd {
+                            let up = above[c]
+                            bits.refill()
+                            let difference = try decodeDifference(table, bits: &bits)
+                            left = (P.predict(left: left, above: up, aboveLeft: aboveLeft) &+ difference) & 0xFFFF
+                            row[c] = left
+                            aboveLeft = up
+                        }
+                    }
                 }
-                row[x] = (prediction &+ difference) & 0xFFFF
+                x = runEnd
             }
         }
     }
 
-    /// T.81 table H.1; reconstruction is modulo 2^16 (H.2.1), so 16-bit streams wrap.
+    /// T.81 table H.1 for the interleaved path; reconstruction is modulo 2^16 (H.2.1).
     @inline(__always)
     private static func predict(_ predictor: Int, left a: Int32, above b: Int32, aboveLeft c: Int32) -> Int32 {
         switch predictor {
-        case 1: return a
-        case 2: return b
-        case 3: return c
-        case 4: return a &+ b &- c
-        case 5: return a &+ ((b &- c) >> 1)
-        case 6: return b &+ ((a &- c) >> 1)
-        default: return (a &+ b) >> 1
+        case 1: return LeftPredictor.predict(left: a, above: b, aboveLeft: c)
+        case 2: return AbovePredictor.predict(left: a, above: b, aboveLeft: c)
+        case 3: return AboveLeftPredictor.predict(left: a, above: b, aboveLeft: c)
+        case 4: return PlanePredictor.predict(left: a, above: b, aboveLeft: c)
+        case 5: return LeftGradientPredictor.predict(left: a, above: b, aboveLeft: c)
+        case 6: return AboveGradientPredictor.predict(left: a, above: b, aboveLeft: c)
+        default: return AveragePredictor.predict(left: a, above: b, aboveLeft: c)
         }
     }
 
