@@ -56,6 +56,21 @@ final class JPEGLosslessDecoderTests: XCTestCase {
         }
     }
 
+    func testEveryPrefixOfASmallCodestreamThrowsOrDecodesWhole() throws {
+        let data = try JPEGFixture.codestream("dcmtk_lossless16_extremes_sv1")
+        let reference = try JPEGLosslessDecoder.decode(data)
+        for length in 0..<data.count {
+            do {
+                // Only fill bytes and EOI may go missing without an error.
+                let image = try JPEGLosslessDecoder.decode(Array(data.prefix(length)))
+                XCTAssertEqual(image, reference, "cut to \(length)")
+                XCTAssertGreaterThanOrEqual(length, data.count - 4, "cut to \(length) decoded")
+            } catch {
+                XCTAssertTrue(error is CodecError, "\(error)")
+            }
+        }
+    }
+
     func testRandomByteFlipsNeverTrap() throws {
         var random = SplitMix64(state: 42)
         for name in ["dcmtk_lossless16_sv6", "dcmtk_lossless8_rgb_sv1", "plain_lossless16_restart_37_sv7"] {

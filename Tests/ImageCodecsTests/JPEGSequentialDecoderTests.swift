@@ -46,6 +46,20 @@ final class JPEGSequentialDecoderTests: XCTestCase {
         }
     }
 
+    func testEveryPrefixOfASmallCodestreamThrowsOrDecodesWhole() throws {
+        let data = try JPEGFixture.codestream("dcmtk_baseline8")
+        let reference = try JPEGSequentialDecoder.decode(data)
+        for length in 0..<data.count {
+            do {
+                let image = try JPEGSequentialDecoder.decode(Array(data.prefix(length)))
+                XCTAssertEqual(image, reference, "cut to \(length)")
+                XCTAssertGreaterThanOrEqual(length, data.count - 4, "cut to \(length) decoded")
+            } catch {
+                XCTAssertTrue(error is CodecError, "\(error)")
+            }
+        }
+    }
+
     func testRandomByteFlipsNeverTrap() throws {
         var random = SplitMix64(state: 7)
         for name in ["dcmtk_extended12_q75_odd", "pillow_baseline8_restart", "pillow_baseline8_444"] {

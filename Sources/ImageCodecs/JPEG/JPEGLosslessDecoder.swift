@@ -129,7 +129,7 @@ public enum JPEGLosslessDecoder {
     }
 
     /// Specialized per predictor so the inner loop keeps its neighbours in registers.
-    private static func decodeComponent<P: LosslessPredictor>(
+    private static func decodeComponent<P: JPEGLosslessPredictor>(
         _ predictor: P.Type, _ plane: UnsafeMutablePointer<Int32>, _ stride: Int, _ width: Int, _ height: Int,
         _ table: JPEGHuffmanTable, _ initialPrediction: Int32, _ restartInterval: Int, _ bits: inout JPEGBitReader
     ) throws {
