@@ -1,6 +1,7 @@
 /// One sample plane per frame component, padded to whole MCUs (`blockSize` samples per data
 /// unit: 8 for DCT, 1 for lossless), filled scan by scan and turned into a `DecodedImage` at the
-/// end. Raw memory so the decoders' inner loops run without bounds checks.
+/// end. Decoders write through raw pointers (no bounds checks in the inner loops); a single
+/// unpadded plane (a grayscale mammogram) is the output array itself, so nothing is copied.
 final class JPEGComponentPlanes {
     let frame: JPEGFrameHeader
     let blockSize: Int
@@ -10,7 +11,11 @@ final class JPEGComponentPlanes {
     /// The component's own size (T.81 A.1.1), which a non-interleaved scan covers.
     let componentWidths: [Int]
     let componentHeights: [Int]
-    let planes: [UnsafeMutablePointer<Int32>]
+    /// Raw planes, unless `isOutput`.
+    private let rawPlanes: [UnsafeMutablePointer<Int32>]
+    /// The one plane when it is the image: one component, no padding.
+    private var outputPlane: [Int32]
+    private let isOutput: Bool
     /// Which components some scan has filled.
     var decoded: [Bool]
 
@@ -32,7 +37,9 @@ final class JPEGComponentPlanes {
         // Padding can at most multiply by (1 + 31/width) per axis; refuse it above the limit too.
         let total = zip(strides, paddedHeights).reduce(0) { $0 + $1.0 * $1.1 }
         try limits.check(width: total, height: 1, components: 1)
-        planes = zip(strides, paddedHeights).map { stride, height in
+        isOutput = frame.components.count == 1 && strides[0] == frame.width && paddedHeights[0] == frame.height
+        outputPlane = isOutput ? [Int32](repeating: 0, count: frame.width * frame.height) : []
+        rawPlanes = isOutput ? [] : zip(strides, paddedHeights).map { stride, height in
             let plane = UnsafeMutablePointer<Int32>.allocate(capacity: stride * height)
             plane.initialize(repeating: 0, count: stride * height)
             return plane
@@ -41,7 +48,15 @@ final class JPEGComponentPlanes {
     }
 
     deinit {
-        for plane in planes { plane.deallocate() }
+        for plane in rawPlanes { plane.deallocate() }
+    }
+
+    /// Runs `body` with a pointer to each component's plane (`strides[c]` samples per row).
+    func withPlanes<Result>(_ body: ([UnsafeMutablePointer<Int32>]) throws -> Result) rethrows -> Result {
+        if isOutput {
+            return try outputPlane.withUnsafeMutableBufferPointer { try body([$0.baseAddress!]) }
+        }
+        return try body(rawPlanes)
     }
 
     /// Interleaves the planes into an image, upsampling subsampled components by replication
@@ -51,21 +66,30 @@ final class JPEGComponentPlanes {
             throw CodecError("the JPEG codestream ends before any scan codes component \(frame.components[missing].identifier); the file is truncated")
         }
         let width = frame.width, height = frame.height, count = frame.components.count
+        if isOutput {
+            if shift > 0 {
+                outputPlane.withUnsafeMutableBufferPointer { samples in
+                    for index in samples.indices { samples[index] <<= shift }
+                }
+            }
+            return DecodedImage(width: width, height: height, components: 1, precision: frame.precision,
+                                isSigned: false, samples: outputPlane)
+        }
         let hMax = frame.maximumHorizontalSampling, vMax = frame.maximumVerticalSampling
         let samples = [Int32](unsafeUninitializedCapacity: width * height * count) { output, initialized in
             for c in 0..<count {
                 let h = frame.components[c].horizontalSampling, v = frame.components[c].verticalSampling
-                let plane = planes[c], stride = strides[c]
+                let plane = rawPlanes[c], stride = strides[c]
                 for y in 0..<height {
                     let source = plane + (y * v / vMax) * stride
-                    var target = y * width * count + c
-                    if h == hMax && count == 1 && shift == 0 {
-                        (output.baseAddress! + target).initialize(from: source, count: width)
-                        continue
-                    }
-                    for x in 0..<width {
-                        output[target] = source[h == hMax ? x : x * h / hMax] << shift
-                        target += count
+                    let row = output.baseAddress! + y * width * count
+                    if count == 1 {
+                        row.initialize(from: source, count: width)
+                        if shift > 0 { for x in 0..<width { row[x] <<= shift } }
+                    } else if h == hMax {
+                        for x in 0..<width { row[x * count + c] = source[x] << shift }
+                    } else {
+                        for x in 0..<width { row[x * count + c] = source[x * h / hMax] << shift }
                     }
                 }
             }

@@ -128,4 +128,18 @@ enum JPEGInverseDCT {
             out[4] = sample(tmp13 - tmp0)
         }
     }
+
+    /// `transform` of a block whose AC coefficients are all zero, with the same rounding.
+    @inline(__always)
+    static func transformDC(_ dc: Int32, quantization: Int32, precision: Int,
+                            output: UnsafeMutablePointer<Int32>, stride: Int) {
+        let pass1Bits = precision == 12 ? 1 : 2
+        let center = 1 << (precision - 1), maximum = (1 << precision) - 1
+        let shift = constBits + pass1Bits + 3, round = 1 << (shift - 1)
+        let workspace = (Int(dc) * Int(quantization)) << pass1Bits
+        let value = Int32(truncatingIfNeeded: min(max((((workspace << constBits) + round) >> shift) + center, 0), maximum))
+        for row in 0..<8 {
+            (output + row * stride).update(repeating: value, count: 8)
+        }
+    }
 }

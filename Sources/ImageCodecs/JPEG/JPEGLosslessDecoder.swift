@@ -32,8 +32,10 @@ public enum JPEGLosslessDecoder {
             let position = walker.reader.position
             walker.reader.position = try data.withUnsafeBufferPointer { buffer in
                 var bits = JPEGBitReader(bytes: buffer.baseAddress!, count: buffer.count, position: position)
-                try decodeScan(scan, tables: tables, restartInterval: walker.tables.restartInterval,
-                               planes: planes, bits: &bits)
+                try planes.withPlanes { pointers in
+                    try decodeScan(scan, tables: tables, restartInterval: walker.tables.restartInterval,
+                                   planes: planes, pointers: pointers, bits: &bits)
+                }
                 try bits.checkNotOverrun()
                 return bits.position
             }
@@ -55,13 +57,14 @@ public enum JPEGLosslessDecoder {
     }
 
     private static func decodeScan(_ scan: JPEGScanHeader, tables: [JPEGHuffmanTable], restartInterval: Int,
-                                   planes: JPEGComponentPlanes, bits: inout JPEGBitReader) throws {
+                                   planes: JPEGComponentPlanes, pointers: [UnsafeMutablePointer<Int32>],
+                                   bits: inout JPEGBitReader) throws {
         let frame = planes.frame
         let predictor = scan.spectralStart
         let initialPrediction = Int32(1) << (frame.precision - scan.approximationLow - 1)
         if scan.components.count == 1 {
             let index = scan.components[0].frameIndex
-            try decodeComponent(plane: planes.planes[index], stride: planes.strides[index],
+            try decodeComponent(plane: pointers[index], stride: planes.strides[index],
                                 width: planes.componentWidths[index], height: planes.componentHeights[index],
                                 table: tables[0], predictor: predictor, initialPrediction: initialPrediction,
                                 restartInterval: restartInterval, bits: &bits)
@@ -88,7 +91,7 @@ public enum JPEGLosslessDecoder {
                 }
                 for (k, component) in scan.components.enumerated() {
                     let sampling = frame.components[component.frameIndex]
-                    let plane = planes.planes[component.frameIndex], stride = planes.strides[component.frameIndex]
+                    let plane = pointers[component.frameIndex], stride = planes.strides[component.frameIndex]
                     for v in 0..<sampling.verticalSampling {
                         let y = mcuRow * sampling.verticalSampling + v
                         let row = plane + y * stride

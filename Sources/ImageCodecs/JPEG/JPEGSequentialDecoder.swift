@@ -37,7 +37,10 @@ public enum JPEGSequentialDecoder {
             let position = walker.reader.position
             walker.reader.position = try data.withUnsafeBufferPointer { buffer in
                 var bits = JPEGBitReader(bytes: buffer.baseAddress!, count: buffer.count, position: position)
-                try decodeScan(coding, restartInterval: walker.tables.restartInterval, planes: planes, bits: &bits)
+                try planes.withPlanes { pointers in
+                    try decodeScan(coding, restartInterval: walker.tables.restartInterval, planes: planes,
+                                   pointers: pointers, bits: &bits)
+                }
                 try bits.checkNotOverrun()
                 return bits.position
             }
@@ -67,73 +70,63 @@ public enum JPEGSequentialDecoder {
     ]
 
     private static func decodeScan(_ coding: [ComponentCoding], restartInterval: Int,
-                                   planes: JPEGComponentPlanes, bits: inout JPEGBitReader) throws {
+                                   planes: JPEGComponentPlanes, pointers: [UnsafeMutablePointer<Int32>],
+                                   bits: inout JPEGBitReader) throws {
         let frame = planes.frame
         let coefficients = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
         let workspace = UnsafeMutablePointer<Int>.allocate(capacity: 64)
         let quantization = UnsafeMutablePointer<Int32>.allocate(capacity: 64 * coding.count)
+        let zigzag = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        let predictions = UnsafeMutablePointer<Int>.allocate(capacity: coding.count)
         defer {
             coefficients.deallocate()
             workspace.deallocate()
             quantization.deallocate()
+            zigzag.deallocate()
+            predictions.deallocate()
         }
         for (k, component) in coding.enumerated() {
             for i in 0..<64 { quantization[k * 64 + i] = component.quantization[i] }
         }
-        var predictions = [Int](repeating: 0, count: coding.count)
-
-        func decodeBlock(_ k: Int, blockColumn: Int, blockRow: Int) throws {
-            let component = coding[k]
-            coefficients.initialize(repeating: 0, count: 64)
-            bits.refill()
-            let size = try bits.decode(component.dc)
-            guard size <= 15 else {
-                throw CodecError("a JPEG DC difference category is \(size); 0 to 15 exist, so the data are damaged")
-            }
-            if size > 0 { predictions[k] &+= bits.receiveExtended(size) }
-            coefficients[0] = Int32(Int16(truncatingIfNeeded: predictions[k]))
-            var index = 1
-            while index < 64 {
-                bits.refill()
-                let runAndSize = try bits.decode(component.ac)
-                let run = runAndSize >> 4, size = runAndSize & 15
-                if size == 0 {
-                    if run != 15 { break }
-                    index += 16
-                    continue
-                }
-                index += run
-                guard index < 64 else {
-                    throw CodecError("a JPEG block has more than 64 coefficients; the data are damaged")
-                }
-                coefficients[naturalOrder[index]] = Int32(truncatingIfNeeded: bits.receiveExtended(size))
-                index += 1
-            }
-            let stride = planes.strides[component.frameIndex]
-            let output = planes.planes[component.frameIndex] + blockRow * 8 * stride + blockColumn * 8
-            JPEGInverseDCT.transform(coefficients, quantization: quantization + k * 64, precision: frame.precision,
-                                     output: output, stride: stride, workspace: workspace)
-        }
+        for k in 0..<64 { zigzag[k] = naturalOrder[k] }
+        predictions.initialize(repeating: 0, count: coding.count)
+        let precision = frame.precision
 
         var mcusLeft = restartInterval
-        func countRestart() throws {
+        func countRestart(_ bits: inout JPEGBitReader) throws {
             guard restartInterval > 0 else { return }
             if mcusLeft == 0 {
                 try bits.restart()
                 mcusLeft = restartInterval
-                for k in predictions.indices { predictions[k] = 0 }
+                predictions.update(repeating: 0, count: coding.count)
             }
             mcusLeft -= 1
+        }
+        @inline(__always)
+        func decodeBlock(_ k: Int, _ component: ComponentCoding, blockColumn: Int, blockRow: Int,
+                         _ bits: inout JPEGBitReader) throws {
+            let hasAC = try decodeCoefficients(dc: component.dc, ac: component.ac, prediction: &predictions[k],
+                                               coefficients: coefficients, zigzag: zigzag, bits: &bits)
+            let stride = planes.strides[component.frameIndex]
+            let output = pointers[component.frameIndex] + blockRow * 8 * stride + blockColumn * 8
+            if !hasAC {
+                JPEGInverseDCT.transformDC(coefficients[0], quantization: quantization[k * 64], precision: precision,
+                                           output: output, stride: stride)
+                return
+            }
+            JPEGInverseDCT.transform(coefficients, quantization: quantization + k * 64, precision: precision,
+                                     output: output, stride: stride, workspace: workspace)
         }
 
         if coding.count == 1 {
             // Non-interleaved: the component's own blocks, one per MCU.
-            let index = coding[0].frameIndex
-            let columns = (planes.componentWidths[index] + 7) / 8, rows = (planes.componentHeights[index] + 7) / 8
+            let component = coding[0]
+            let columns = (planes.componentWidths[component.frameIndex] + 7) / 8
+            let rows = (planes.componentHeights[component.frameIndex] + 7) / 8
             for blockRow in 0..<rows {
                 for blockColumn in 0..<columns {
-                    try countRestart()
-                    try decodeBlock(0, blockColumn: blockColumn, blockRow: blockRow)
+                    try countRestart(&bits)
+                    try decodeBlock(0, component, blockColumn: blockColumn, blockRow: blockRow, &bits)
                 }
             }
             return
@@ -142,17 +135,54 @@ public enum JPEGSequentialDecoder {
         let mcuColumns = (frame.width + 8 * hMax - 1) / (8 * hMax), mcuRows = (frame.height + 8 * vMax - 1) / (8 * vMax)
         for mcuRow in 0..<mcuRows {
             for mcuColumn in 0..<mcuColumns {
-                try countRestart()
-                for k in coding.indices {
-                    let sampling = frame.components[coding[k].frameIndex]
+                try countRestart(&bits)
+                for (k, component) in coding.enumerated() {
+                    let sampling = frame.components[component.frameIndex]
                     for v in 0..<sampling.verticalSampling {
                         for h in 0..<sampling.horizontalSampling {
-                            try decodeBlock(k, blockColumn: mcuColumn * sampling.horizontalSampling + h,
-                                            blockRow: mcuRow * sampling.verticalSampling + v)
+                            try decodeBlock(k, component, blockColumn: mcuColumn * sampling.horizontalSampling + h,
+                                            blockRow: mcuRow * sampling.verticalSampling + v, &bits)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// One block's Huffman-coded DC difference and AC run/sizes (T.81 F.2.2) into natural order;
+    /// false when every AC coefficient is zero (smooth areas: the block is flat).
+    @inline(__always)
+    private static func decodeCoefficients(dc: JPEGHuffmanTable, ac: JPEGHuffmanTable, prediction: inout Int,
+                                           coefficients: UnsafeMutablePointer<Int32>, zigzag: UnsafePointer<Int>,
+                                           bits: inout JPEGBitReader) throws -> Bool {
+        coefficients.update(repeating: 0, count: 64)
+        bits.refill()
+        let size = try bits.decode(dc)
+        guard size <= 15 else {
+            throw CodecError("a JPEG DC difference category is \(size); 0 to 15 exist, so the data are damaged")
+        }
+        if size > 0 { prediction &+= bits.receiveExtended(size) }
+        // libjpeg keeps coefficients in 16 bits; so does this, so damaged data cannot overflow the IDCT.
+        coefficients[0] = Int32(Int16(truncatingIfNeeded: prediction))
+        var index = 1
+        var hasAC = false
+        while index < 64 {
+            bits.refill()
+            let runAndSize = try bits.decode(ac)
+            let run = runAndSize >> 4, size = runAndSize & 15
+            if size == 0 {
+                if run != 15 { break }
+                index += 16
+                continue
+            }
+            index += run
+            guard index < 64 else {
+                throw CodecError("a JPEG block has more than 64 coefficients; the data are damaged")
+            }
+            coefficients[zigzag[index]] = Int32(Int16(truncatingIfNeeded: bits.receiveExtended(size)))
+            hasAC = true
+            index += 1
+        }
+        return hasAC
     }
 }
