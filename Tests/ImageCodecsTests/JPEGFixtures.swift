@@ -89,3 +89,17 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// `data` rewritten the way a DNL-writing encoder would: height 0 in the SOF, and a DNL segment
+/// with the real height after the (single) scan, just before EOI.
+func movingHeightToDefineNumberOfLines(_ data: [UInt8], keepSegment: Bool = true) throws -> [UInt8] {
+    let sof = try XCTUnwrap((2..<(data.count - 1)).first { data[$0] == 0xFF && [0xC0, 0xC1, 0xC3].contains(data[$0 + 1]) })
+    XCTAssertEqual(Array(data.suffix(2)), [0xFF, 0xD9])
+    var patched = data
+    let height = Array(data[(sof + 5)...(sof + 6)])
+    patched[sof + 5] = 0
+    patched[sof + 6] = 0
+    patched.removeLast(2)
+    if keepSegment { patched += [0xFF, 0xDC, 0x00, 0x04] + height }
+    return patched + [0xFF, 0xD9]
+}

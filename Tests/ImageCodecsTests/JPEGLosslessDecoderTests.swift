@@ -71,6 +71,17 @@ final class JPEGLosslessDecoderTests: XCTestCase {
         }
     }
 
+    func testAHeightGivenByADefineNumberOfLinesSegmentIsRead() throws {
+        let data = try JPEGFixture.codestream("dcmtk_lossless16_extremes_sv1")
+        let reference = try JPEGLosslessDecoder.decode(data)
+        let moved = try movingHeightToDefineNumberOfLines(data)
+        XCTAssertEqual(try JPEGFrameHeader.read(moved).height, 0)
+        XCTAssertEqual(try JPEGLosslessDecoder.decode(moved), reference)
+        XCTAssertThrowsError(try JPEGLosslessDecoder.decode(try movingHeightToDefineNumberOfLines(data, keepSegment: false))) { error in
+            XCTAssertTrue("\(error)".contains("no DNL segment"), "\(error)")
+        }
+    }
+
     func testRandomByteFlipsNeverTrap() throws {
         var random = SplitMix64(state: 42)
         for name in ["dcmtk_lossless16_sv6", "dcmtk_lossless8_rgb_sv1", "plain_lossless16_restart_37_sv7"] {

@@ -60,6 +60,17 @@ final class JPEGSequentialDecoderTests: XCTestCase {
         }
     }
 
+    func testAHeightGivenByADefineNumberOfLinesSegmentIsRead() throws {
+        let data = try JPEGFixture.codestream("dcmtk_baseline8")
+        let reference = try JPEGSequentialDecoder.decode(data)
+        let moved = try movingHeightToDefineNumberOfLines(data)
+        XCTAssertEqual(try JPEGFrameHeader.read(moved).height, 0)
+        XCTAssertEqual(try JPEGSequentialDecoder.decode(moved), reference)
+        XCTAssertThrowsError(try JPEGSequentialDecoder.decode(try movingHeightToDefineNumberOfLines(data, keepSegment: false))) { error in
+            XCTAssertTrue("\(error)".contains("no DNL segment"), "\(error)")
+        }
+    }
+
     func testRandomByteFlipsNeverTrap() throws {
         var random = SplitMix64(state: 7)
         for name in ["dcmtk_extended12_q75_odd", "pillow_baseline8_restart", "pillow_baseline8_444"] {

@@ -13,7 +13,10 @@ struct JPEGCodestreamWalker {
         try reader.readStartOfImage()
         while let marker = try reader.nextMarker() {
             if JPEGMarker.isStartOfFrame(marker) {
-                let frame = try JPEGFrameHeader(marker: marker, segment: try reader.readSegment(marker))
+                var frame = try JPEGFrameHeader(marker: marker, segment: try reader.readSegment(marker))
+                if frame.height == 0 {
+                    frame = frame.withHeight(try linesFromDefineNumberOfLines())
+                }
                 self.frame = frame
                 return frame
             }
@@ -44,6 +47,26 @@ struct JPEGCodestreamWalker {
         return nil
     }
 
+    /// A frame of height 0 gets its height from the DNL segment that must follow the first scan
+    /// (T.81 B.2.5); found ahead of decoding so the limits are checked before any allocation.
+    private func linesFromDefineNumberOfLines() throws -> Int {
+        var lookahead = reader
+        var inScan = false
+        while let marker = try lookahead.nextMarker() {
+            if marker == JPEGMarker.defineNumberOfLines {
+                let segment = try lookahead.readSegment(marker)
+                guard segment.count == 2 else { break }
+                let lines = Int(segment[segment.startIndex]) << 8 | Int(segment[segment.startIndex + 1])
+                guard lines > 0 else { break }
+                return lines
+            }
+            if inScan && !JPEGMarker.isRestart(marker) { break }
+            if marker == JPEGMarker.startOfScan { inScan = true }
+            if !JPEGMarker.isStandalone(marker) { _ = try lookahead.readSegment(marker) }
+        }
+        throw CodecError("the JPEG frame declares a height of 0 but no DNL segment follows its first scan; the data are damaged")
+    }
+
     private mutating func readTableOrSkip(_ marker: UInt8) throws {
         if JPEGMarker.isStandalone(marker) { return }  // stray RSTn / TEM outside a scan: ignore
         let segment = try reader.readSegment(marker)
@@ -51,7 +74,7 @@ struct JPEGCodestreamWalker {
         case JPEGMarker.defineHuffmanTables: try tables.readHuffmanTables(segment)
         case JPEGMarker.defineQuantizationTables: try tables.readQuantizationTables(segment)
         case JPEGMarker.defineRestartInterval: try tables.readRestartInterval(segment)
-        default: break  // APPn, COM, DNL (height 0 is refused up front), DAC, reserved
+        default: break  // APPn, COM, DNL (readFrame has read it ahead), DAC, reserved
         }
     }
 }

@@ -21,9 +21,6 @@ final class JPEGComponentPlanes {
 
     /// Checks the geometry against `limits` before allocating anything.
     init(frame: JPEGFrameHeader, blockSize: Int, limits: DecodeLimits) throws {
-        guard frame.height > 0 else {
-            throw CodecError("the JPEG frame declares a height of 0 (to follow in a DNL segment); this is not supported")
-        }
         try limits.check(width: frame.width, height: frame.height, components: frame.components.count)
         let hMax = frame.maximumHorizontalSampling, vMax = frame.maximumVerticalSampling
         let mcuColumns = (frame.width + hMax * blockSize - 1) / (hMax * blockSize)

@@ -29,8 +29,8 @@ public struct JPEGFrameHeader: Sendable, Equatable {
     public let isDifferential: Bool
     public let precision: Int
     public let width: Int
-    /// 0 when the height follows in a DNL segment after the first scan.
-    public let height: Int
+    /// 0 when the height follows in a DNL segment after the first scan (the decoders look it up).
+    public private(set) var height: Int
     public let components: [Component]
 
     public var maximumHorizontalSampling: Int { components.map(\.horizontalSampling).max() ?? 1 }
@@ -66,6 +66,13 @@ public struct JPEGFrameHeader: Sendable, Equatable {
             }
         }
         throw CodecError("the JPEG codestream has no frame header (SOF marker) before its first scan; the data are damaged or not JPEG")
+    }
+
+    /// This header with the number of lines that a DNL segment gives.
+    func withHeight(_ lines: Int) -> JPEGFrameHeader {
+        var header = self
+        header.height = lines
+        return header
     }
 
     /// Parses an SOFn segment body (the bytes after the length field).
