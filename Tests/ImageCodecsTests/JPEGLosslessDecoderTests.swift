@@ -32,6 +32,7 @@ final class JPEGLosslessDecoderTests: XCTestCase {
         XCTAssertEqual(try JPEGLosslessDecoder.decode(data + [0x00, 0x12, 0xFF, 0x00, 0x7F]), reference)
         XCTAssertEqual(try JPEGLosslessDecoder.decode(Array(data.dropLast(2))), reference)
         XCTAssertEqual(try JPEGLosslessDecoder.decode(Array(data.dropLast(2)) + [0x00, 0x00]), reference)
+        XCTAssertEqual(try JPEGLosslessDecoder.decode(Array(data.dropLast(2)) + [0xFF, 0xFF, 0xFF, 0xD9]), reference)
     }
 
     func testOtherProcessesAreRefusedWithTheirName() throws {

@@ -35,6 +35,42 @@ final class JPEGSequentialDecoderTests: XCTestCase {
         XCTAssertThrowsError(try JPEGSequentialDecoder.decode(try JPEGFixture.codestream("dcmtk_lossless16_sv1")))
     }
 
+    func testSixteenBitQuantizationTablesAndFillBytesReadTheSame() throws {
+        let data = try JPEGFixture.codestream("dcmtk_extended12")
+        let reference = try JPEGSequentialDecoder.decode(data)
+        // Rewrite every DQT segment with 16-bit entries, and put fill bytes (FF) before each marker.
+        var rewritten: [UInt8] = [0xFF, 0xD8]
+        var position = 2
+        var sawQuantization = false
+        while position < data.count {
+            let marker = data[position + 1]
+            rewritten += [0xFF, 0xFF, 0xFF, marker]
+            if marker == 0xDA {  // SOS: copy it and the rest of the stream as is
+                rewritten += data[(position + 2)...]
+                break
+            }
+            let length = Int(data[position + 2]) << 8 | Int(data[position + 3])
+            let body = Array(data[(position + 4)..<(position + 2 + length)])
+            if marker == 0xDB {
+                sawQuantization = true
+                var wide: [UInt8] = []
+                var index = 0
+                while index < body.count {
+                    XCTAssertEqual(body[index] >> 4, 0)
+                    wide.append(0x10 | body[index])
+                    for entry in body[(index + 1)..<(index + 65)] { wide += [0, entry] }
+                    index += 65
+                }
+                rewritten += [UInt8((wide.count + 2) >> 8), UInt8((wide.count + 2) & 0xFF)] + wide
+            } else {
+                rewritten += data[(position + 2)..<(position + 2 + length)]
+            }
+            position += 2 + length
+        }
+        XCTAssertTrue(sawQuantization)
+        XCTAssertEqual(try JPEGSequentialDecoder.decode(rewritten), reference)
+    }
+
     func testTruncatedCodestreamsThrow() throws {
         for name in ["dcmtk_extended12", "pillow_baseline8_restart", "pillow_baseline8_444"] {
             let data = try JPEGFixture.codestream(name)
