@@ -106,5 +106,11 @@ final class JPEGLosslessDecoderTests: XCTestCase {
         }
         XCTAssertThrowsError(try JPEGLosslessDecoder.decode(try JPEGFixture.codestream("dcmtk_lossless16_sv1"),
                                                             limits: DecodeLimits(maximumSamples: 1000)))
+        // Within the limits but far more samples than 17 bytes can code: refused before allocating.
+        var plausible = header
+        plausible[7...10] = [0x10, 0x00, 0x10, 0x00]
+        XCTAssertThrowsError(try JPEGLosslessDecoder.decode(plausible)) { error in
+            XCTAssertTrue("\(error)".contains("too few to code 4096 × 4096"), "\(error)")
+        }
     }
 }

@@ -19,8 +19,9 @@ final class JPEGComponentPlanes {
     /// Which components some scan has filled.
     var decoded: [Bool]
 
-    /// Checks the geometry against `limits` before allocating anything.
-    init(frame: JPEGFrameHeader, blockSize: Int, limits: DecodeLimits) throws {
+    /// Checks the geometry against `limits`, and against the `codestreamBytes` that have to
+    /// code it, before allocating anything.
+    init(frame: JPEGFrameHeader, blockSize: Int, limits: DecodeLimits, codestreamBytes: Int) throws {
         try limits.check(width: frame.width, height: frame.height, components: frame.components.count)
         let hMax = frame.maximumHorizontalSampling, vMax = frame.maximumVerticalSampling
         let mcuColumns = (frame.width + hMax * blockSize - 1) / (hMax * blockSize)
@@ -31,6 +32,14 @@ final class JPEGComponentPlanes {
         paddedHeights = frame.components.map { mcuRows * $0.verticalSampling * blockSize }
         componentWidths = frame.components.map { (frame.width * $0.horizontalSampling + hMax - 1) / hMax }
         componentHeights = frame.components.map { (frame.height * $0.verticalSampling + vMax - 1) / vMax }
+        // Every data unit (sample or 8 × 8 block) takes at least one bit of Huffman code, so a few
+        // bytes claiming a big image are refused here rather than after allocating and decoding.
+        let dataUnits = zip(componentWidths, componentHeights).reduce(0) {
+            $0 + (($1.0 + blockSize - 1) / blockSize) * (($1.1 + blockSize - 1) / blockSize)
+        }
+        guard dataUnits <= 8 * codestreamBytes else {
+            throw CodecError("the JPEG codestream is \(codestreamBytes) bytes, too few to code \(frame.width) × \(frame.height) × \(frame.components.count) samples; the file is truncated")
+        }
         // Padding can at most multiply by (1 + 31/width) per axis; refuse it above the limit too.
         let total = zip(strides, paddedHeights).reduce(0) { $0 + $1.0 * $1.1 }
         try limits.check(width: total, height: 1, components: 1)

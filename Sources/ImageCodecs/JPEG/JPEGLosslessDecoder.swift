@@ -12,7 +12,8 @@ public enum JPEGLosslessDecoder {
         guard (2...16).contains(frame.precision) else {
             throw CodecError("the lossless JPEG frame declares \(frame.precision)-bit samples; 2 to 16 are allowed")
         }
-        let planes = try JPEGComponentPlanes(frame: frame, blockSize: 1, limits: limits)
+        let planes = try JPEGComponentPlanes(frame: frame, blockSize: 1, limits: limits,
+                                             codestreamBytes: data.count)
         var pointTransform = 0
         var scans = 0
         while let scan = try walker.nextScan() {

@@ -14,7 +14,8 @@ public enum JPEGSequentialDecoder {
         guard frame.precision == 8 || frame.precision == 12 else {
             throw CodecError("the sequential DCT JPEG frame declares \(frame.precision)-bit samples; 8 and 12 are allowed")
         }
-        let planes = try JPEGComponentPlanes(frame: frame, blockSize: 8, limits: limits)
+        let planes = try JPEGComponentPlanes(frame: frame, blockSize: 8, limits: limits,
+                                             codestreamBytes: data.count)
         var scans = 0
         while let scan = try walker.nextScan() {
             guard scan.spectralStart == 0, scan.spectralEnd == 63,
