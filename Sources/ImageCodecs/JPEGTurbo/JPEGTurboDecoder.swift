@@ -6,12 +6,13 @@ import CJPEGTurbo
 /// the hand-written decoders in `JPEG/` handle those.
 public enum JPEGTurboDecoder {
     public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> DecodedImage {
-        if let frame = JPEGStartOfFrame(scanning: data) {
-            guard !frame.isLossless else {
-                throw CodecError("JPEG: lossless JPEG (\(frame.processName), \(frame.precision)-bit) is not decoded by libjpeg; it needs the lossless JPEG decoder")
+        // A header that does not parse is left to libjpeg, whose message then says what is wrong.
+        if let frame = try? JPEGFrameHeader.read(data) {
+            guard frame.process != .lossless else {
+                throw CodecError("JPEG: \(frame.processDescription) \(frame.precision)-bit JPEG is not decoded by libjpeg; it needs the lossless JPEG decoder")
             }
             guard frame.precision == 8 else {
-                throw CodecError("JPEG: \(frame.precision)-bit \(frame.processName) JPEG is not decoded by libjpeg, which decodes 8-bit JPEG only; it needs the 12-bit JPEG decoder")
+                throw CodecError("JPEG: \(frame.precision)-bit \(frame.processDescription) JPEG is not decoded by libjpeg, which decodes 8-bit JPEG only; it needs the 12-bit JPEG decoder")
             }
         }
         return try data.withUnsafeBufferPointer { bytes in

@@ -32,7 +32,7 @@ enum DICOMFrameDecoder {
 
     private static func decode(_ codestream: [UInt8], family: DICOMCompressedSyntax.Family, limits: DecodeLimits) throws -> DecodedImage {
         switch family {
-        case .jpeg: return try JPEGTurboDecoder.decode(codestream, limits: limits)
+        case .jpeg: return try JPEGDecoder.decode(codestream, limits: limits)
         case .jpegLS: return try JPEGLSDecoder.decode(codestream, limits: limits)
         case .jpeg2000: return try JPEG2000Decoder.decode(codestream, limits: limits)
         }
