@@ -84,7 +84,7 @@ final class JPEGLosslessDecoderTests: XCTestCase {
     }
 
     func testRandomByteFlipsNeverTrap() throws {
-        var random = SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         for name in ["dcmtk_lossless16_sv6", "dcmtk_lossless8_rgb_sv1", "plain_lossless16_restart_37_sv7"] {
             let data = try JPEGFixture.codestream(name)
             for _ in 0..<150 {

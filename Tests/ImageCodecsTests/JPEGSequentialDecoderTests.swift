@@ -108,7 +108,7 @@ final class JPEGSequentialDecoderTests: XCTestCase {
     }
 
     func testRandomByteFlipsNeverTrap() throws {
-        var random = SplitMix64(state: 7)
+        var random = SplitMix64(seed: 7)
         for name in ["dcmtk_extended12_q75_odd", "pillow_baseline8_restart", "pillow_baseline8_444"] {
             let data = try JPEGFixture.codestream(name)
             for _ in 0..<150 {

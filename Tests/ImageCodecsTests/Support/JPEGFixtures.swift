@@ -79,16 +79,7 @@ func assertDamagedDataIsHandled(_ data: [UInt8], decode: ([UInt8]) throws -> Dec
 }
 
 /// A small deterministic generator, so byte-flip tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+
 
 /// `data` rewritten the way a DNL-writing encoder would: height 0 in the SOF, and a DNL segment
 /// with the real height after the (single) scan, just before EOI.
