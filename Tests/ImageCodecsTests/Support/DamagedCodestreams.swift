@@ -33,5 +33,3 @@ enum DamagedCodestreams {
         }
     }
 }
-
-/// A tiny deterministic generator, so a failing damage case can be replayed.
