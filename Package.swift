@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "Engine"),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
         .target(name: "ImageCodecs"),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),

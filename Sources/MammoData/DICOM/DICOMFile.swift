@@ -42,9 +42,13 @@ public struct DICOMFile: Sendable {
             : 0...Int32((Int64(1) << bitsStored) - 1)
     }
 
-    public init(path: String) throws {
+    public init(path: String, limits: ReadLimits = .current) throws {
+        try self.init(bytes: try Self.readBytes(path), path: path, limits: limits)
+    }
+
+    /// Parses a file's bytes held in memory; `path` names it in errors.
+    public init(bytes: [UInt8], path: String, limits: ReadLimits = .current) throws {
         self.path = path
-        let bytes = try Self.readBytes(path)
         let (syntaxUID, bodyStart) = try Self.locateDataSet(bytes, file: path)
         guard let syntax = DICOMTransferSyntax(rawValue: syntaxUID) else {
             throw DataError(file: path, "unsupported transfer syntax \(syntaxUID) (\(DICOMTransferSyntax.name(ofUID: syntaxUID))); convert it to uncompressed first, e.g. with dcmdjpeg or gdcmconv")
@@ -52,7 +56,7 @@ public struct DICOMFile: Sendable {
         transferSyntaxUID = syntaxUID
 
         let (body, start) = syntax == .deflatedExplicitVRLittleEndian
-            ? (try RawDeflate.inflate(bytes[bodyStart...], file: path), 0)
+            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
             : (bytes, bodyStart)
         let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: syntax.isExplicitVR,
                                                   bigEndian: syntax.isBigEndian, file: path)
@@ -84,6 +88,7 @@ public struct DICOMFile: Sendable {
         try Self.validateImage(dataSet, rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
                                highBit: highBit, representation: representation, photometric: photometricInterpretation,
                                slope: rescaleSlope, file: path)
+        try limits.checkPixels(width: columns, height: rows, file: path)
         guard let pixelData = dataSet[.pixelData] else {
             throw DataError(file: path, "no PixelData (7FE0,0010); the file holds no image")
         }

@@ -4,8 +4,10 @@ import CZlib
 /// Endian transfer syntax stores the data set after the meta group. Through zlib with window
 /// bits −15, which selects the raw format.
 enum RawDeflate {
-    /// Inflates a whole raw deflate stream.
-    static func inflate(_ input: ArraySlice<UInt8>, file: String) throws -> [UInt8] {
+    /// Inflates a whole raw deflate stream, refusing to produce more than `limit` bytes (a few
+    /// hundred bytes of deflate can claim gigabytes; the output is checked as it grows).
+    static func inflate(_ input: ArraySlice<UInt8>, limit: Int = ReadLimits.defaultMaxDecompressedBytes,
+                        file: String) throws -> [UInt8] {
         var stream = z_stream()
         try check(inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)), "inflateInit2", file)
         defer { inflateEnd(&stream) }
@@ -13,18 +15,33 @@ enum RawDeflate {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = Array(input)
         let finished: Bool = try input.withUnsafeMutableBufferPointer { source in
+            var consumed = 0
             stream.next_in = source.baseAddress
-            stream.avail_in = UInt32(source.count)
+            stream.avail_in = 0
             while true {
+                // avail_in is 32-bit: hand zlib the input in pieces it can count.
+                if stream.avail_in == 0, consumed < source.count {
+                    let piece = min(source.count - consumed, Int(UInt32.max))
+                    stream.next_in = source.baseAddress! + consumed
+                    stream.avail_in = UInt32(piece)
+                    consumed += piece
+                }
                 let status = chunk.withUnsafeMutableBufferPointer { sink -> Int32 in
                     stream.next_out = sink.baseAddress
                     stream.avail_out = UInt32(sink.count)
                     return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
-                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let produced = chunk.count - Int(stream.avail_out)
+                guard output.count + produced <= limit else {
+                    throw ReadLimits(maxDecompressedBytes: limit).decompressedTooLarge(file: file)
+                }
+                output.append(contentsOf: chunk[0..<produced])
                 if status == Z_STREAM_END { return true }
                 // Z_BUF_ERROR with no input left: the stream stopped before its end (truncated file).
-                if status == Z_BUF_ERROR && stream.avail_in == 0 { return false }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 {
+                    if consumed == source.count { return false }
+                    continue
+                }
                 try check(status, "inflate", file)
             }
         }

@@ -16,10 +16,24 @@ public struct LoadedModel {
         if let saved = checkpoint.metadata["arch"], saved != arch.rawValue {
             throw TrainingError.checkpoint(path, "is a \(saved) checkpoint, not \(arch.rawValue); drop --arch or use a matching checkpoint")
         }
-        guard let width = width ?? checkpoint.metadata["width"].flatMap(Double.init) else {
+        let savedWidth = try checkpoint.metadata["width"].map { text -> Double in
+            guard let value = Double(text), ChannelWidths.isValid(value) else {
+                throw TrainingError.checkpoint(path, "width '\(text)' in its metadata is not a number in (0, \(ChannelWidths.maximumMultiplier)]; "
+                                               + "the checkpoint is damaged or was not written by mammoseg")
+            }
+            return value
+        }
+        guard let width = width ?? savedWidth else {
             throw TrainingError.checkpoint(path, "the checkpoint does not say its width; pass --width")
         }
-        self.size = size ?? checkpoint.metadata["size"].flatMap(Int.init) ?? 256
+        let savedSize = try checkpoint.metadata["size"].map { text -> Int in
+            guard let value = Int(text) else {
+                throw TrainingError.checkpoint(path, "size '\(text)' in its metadata is not a whole number; "
+                                               + "the checkpoint is damaged or was not written by mammoseg")
+            }
+            return value
+        }
+        self.size = size ?? savedSize ?? 256
         do {
             try arch.validate(inputSize: self.size)
         } catch {
