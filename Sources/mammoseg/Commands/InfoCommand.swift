@@ -18,6 +18,8 @@ struct InfoCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Image files to describe.", valueName: "file"))
     var files: [String]
 
+    @OptionGroup var limits: ReadLimitOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one image file") }
     }
