@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CCharLS", path: "Sources/CCharLS"),
         // libjpeg reports errors by longjmp, which Swift cannot catch: a little C turns them into statuses.
         .target(name: "CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "Engine", swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "Engine"),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
         .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),

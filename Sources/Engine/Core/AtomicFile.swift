@@ -26,13 +26,24 @@ public func writeFileAtomically(_ data: Data, to path: String) throws {
 }
 
 /// Raw-buffer flavour of `writeFileAtomically(_:to:)`; the one that does the work.
+///
+/// On Linux the bytes go first into an unnamed file (O_TMPFILE) that only gets a name once it
+/// is complete and synced, so a process killed mid-write (Ctrl-C, SIGKILL, a full disk) leaves
+/// nothing behind; elsewhere, or where the file system lacks O_TMPFILE, into a named temp file
+/// that is removed on every error.
 public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
     let folder = folderOf(path)
     // Same folder as the target so that rename(2) is atomic (same file system).
     let fileName = (path as NSString).lastPathComponent
     let temporaryPath = "\(folder)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+    let unchanged = FileManager.default.fileExists(atPath: path) ? "; the previous file is unchanged" : "; nothing was written"
 
-    let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    var anonymous = true
+    var descriptor = openAnonymousFile(in: folder)
+    if descriptor < 0 {
+        anonymous = false
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    }
     guard descriptor >= 0 else {
         throw FileWriteError(file: path, reason: "cannot create a temporary file in \(folder) (\(lastErrorText())); "
                                                + "check that the folder exists and is writable")
@@ -42,17 +53,39 @@ public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String
 
     do {
         defer { close(descriptor) }
-        try writeAll(bytes, to: descriptor, path: path)
+        do {
+            try writeAll(bytes, to: descriptor, path: path)
+        } catch let error as FileWriteError {
+            throw FileWriteError(file: error.file, reason: error.reason + unchanged)
+        }
         guard fsync(descriptor) == 0 else {
-            throw FileWriteError(file: path, reason: "fsync failed (\(lastErrorText())); check the disk")
+            throw FileWriteError(file: path, reason: "fsync failed (\(lastErrorText())); check the disk\(unchanged)")
+        }
+        if anonymous {
+            // Give the complete file its temporary name; the rename below follows at once.
+            guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, temporaryPath, AT_SYMLINK_FOLLOW) == 0 else {
+                throw FileWriteError(file: path, reason: "cannot name the new file in \(folder) (\(lastErrorText()))\(unchanged)")
+            }
         }
     }
     guard rename(temporaryPath, path) == 0 else {
         throw FileWriteError(file: path, reason: "cannot replace the file (\(lastErrorText())); "
-                                               + "check permissions of \(folder)")
+                                               + "check permissions of \(folder)\(unchanged)")
     }
     renamed = true
     syncFolder(folder)
+}
+
+/// An unnamed regular file in `folder` (Linux O_TMPFILE), or −1 where that is not available.
+private func openAnonymousFile(in folder: String) -> Int32 {
+    #if os(Linux)
+    // O_TMPFILE is (__O_TMPFILE | O_DIRECTORY), a macro Swift does not import; its value is the
+    // same on every Linux architecture Swift supports except the few that do not use generic flags.
+    let oTmpfile: Int32 = 0o20_000_000 | O_DIRECTORY
+    return open(folder, oTmpfile | O_WRONLY | O_CLOEXEC, 0o644)
+    #else
+    return -1
+    #endif
 }
 
 /// write(2) until every byte is out, retrying after signals and short writes.

@@ -65,12 +65,12 @@ public struct DICOMFile: Sendable {
     }
 
     /// Reads the file and decodes frame `frame` (1-based; nil: the file must have one frame).
-    public init(path: String, frame: Int? = nil, limits: DecodeLimits = .default) throws {
+    public init(path: String, frame: Int? = nil, limits: ReadLimits = .current) throws {
         try self.init(bytes: try Self.readBytes(path), path: path, frame: frame, limits: limits)
     }
 
     /// Parses `bytes` as a DICOM file named `path` (for messages) and decodes one frame.
-    public init(bytes: [UInt8], path: String, frame: Int? = nil, limits: DecodeLimits = .default) throws {
+    public init(bytes: [UInt8], path: String, frame: Int? = nil, limits: ReadLimits = .current) throws {
         self.path = path
         let (syntaxUID, bodyStart) = try Self.locateDataSet(bytes, file: path)
         let native = DICOMTransferSyntax(rawValue: syntaxUID)
@@ -81,7 +81,7 @@ public struct DICOMFile: Sendable {
         transferSyntaxUID = syntaxUID
 
         let (body, start) = native == .deflatedExplicitVRLittleEndian
-            ? (try RawDeflate.inflate(bytes[bodyStart...], file: path), 0)
+            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
             : (bytes, bodyStart)
         let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: native?.isExplicitVR ?? true,
                                                   bigEndian: native?.isBigEndian ?? false, file: path)
@@ -139,7 +139,9 @@ public struct DICOMFile: Sendable {
         }
         let layout = DICOMPixelLayout(rows: rows, columns: columns, bitsAllocated: bitsAllocated, bitsStored: bitsStored,
                                       highBit: highBit, signed: signed)
-        try limits.check(width: columns, height: rows, components: 1, file: path)
+        try limits.checkPixels(width: columns, height: rows, file: path)
+        // The codecs check their own headers against the same pixel limit before allocating.
+        let decodeLimits = DecodeLimits(maximumSamples: limits.maxPixels)
         if let compressed {
             guard pixelData.fragments != nil else {
                 throw DataError(file: path, "\(compressed.family.rawValue) transfer syntax but native (not encapsulated) PixelData; the file is damaged")
@@ -147,7 +149,7 @@ public struct DICOMFile: Sendable {
             let codestream = try DICOMEncapsulatedFrames.codestream(frame: frameNumber - 1, of: numberOfFrames,
                                                                     pixelData: pixelData, in: dataSet)
             storedValues = try DICOMFrameDecoder.storedValues(codestream, syntax: compressed, layout: layout,
-                                                              limits: limits, file: path)
+                                                              limits: decodeLimits, file: path)
         } else {
             storedValues = try layout.decode(pixelData, in: dataSet, rle: native == .rleLossless,
                                              frame: frameNumber - 1, of: numberOfFrames)

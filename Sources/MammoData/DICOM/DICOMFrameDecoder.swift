@@ -38,12 +38,3 @@ enum DICOMFrameDecoder {
         }
     }
 }
-
-extension DecodeLimits {
-    /// `check` with the file named in the error.
-    func check(width: Int, height: Int, components: Int, file: String) throws {
-        do { try check(width: width, height: height, components: components) } catch let error as CodecError {
-            throw DataError(file: file, error.reason)
-        }
-    }
-}

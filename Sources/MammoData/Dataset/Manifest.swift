@@ -17,6 +17,11 @@ public enum Manifest {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DataError(file: path, "manifest is not UTF-8 text; re-create the dataset")
         }
+        return try parse(text, file: path)
+    }
+
+    /// Parses a manifest's text; `path` names it in errors.
+    public static func parse(_ text: String, file path: String) throws -> [DatasetEntry] {
         let records = try CSV.parse(text, file: path)
         guard let header = records.first else {
             throw DataError(file: path, "manifest is empty; re-create the dataset")

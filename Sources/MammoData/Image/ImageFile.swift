@@ -34,29 +34,29 @@ public enum ImageFile {
 
     /// Reads any supported file as a grayscale image: PNG and PGM as stored (PGM scaled to the
     /// full 8/16-bit range), DICOM through `DICOMFile.importedImage()` (16-bit, dense tissue bright).
-    public static func readGray(_ path: String) throws -> GrayImage {
+    public static func readGray(_ path: String, limits: ReadLimits = .current) throws -> GrayImage {
         switch try format(of: path) {
-        case .png: return try PNG.readGray(path)
-        case .pgm: return try PGM.read(path)
-        case .dicom: return try DICOMFile(path: path).importedImage()
+        case .png: return try PNG.readGray(path, limits: limits)
+        case .pgm: return try PGM.read(path, limits: limits)
+        case .dicom: return try DICOMFile(path: path, limits: limits).importedImage()
         }
     }
 
     /// What `mammoseg info` prints about a file.
-    public static func summary(_ path: String, frame: Int? = nil) throws -> ImageSummary {
+    public static func summary(_ path: String, frame: Int? = nil, limits: ReadLimits = .current) throws -> ImageSummary {
         switch try format(of: path) {
         case .png:
-            let image = try PNG.readGray(path)
+            let image = try PNG.readGray(path, limits: limits)
             return ImageSummary(path: path, format: .png, width: image.width, height: image.height,
                                 bitDepth: image.bitDepth, storedValues: image.pixels.lazy.map(Int.init))
         case .pgm:
-            let raster = try PGM.readRaster(path)
+            let raster = try PGM.readRaster(path, limits: limits)
             var summary = ImageSummary(path: path, format: .pgm, width: raster.width, height: raster.height,
                                        bitDepth: raster.maxValue <= 255 ? 8 : 16, storedValues: raster.samples.lazy.map(Int.init))
             summary.encoding = (raster.plain ? "P2 (plain)" : "P5 (binary)") + ", maxval \(raster.maxValue)"
             return summary
         case .dicom:
-            let file = try DICOMFile(path: path, frame: frame)
+            let file = try DICOMFile(path: path, frame: frame, limits: limits)
             var summary = ImageSummary(path: path, format: .dicom, width: file.columns, height: file.rows,
                                        bitDepth: file.bitsAllocated, storedValues: file.storedValues.lazy.map(Int.init))
             summary.bitsStored = file.bitsStored

@@ -8,8 +8,8 @@ import Foundation
 public enum PGM {
     /// Reads a PGM as a `GrayImage`: maxval ≤ 255 → 8-bit, else 16-bit, the samples scaled from
     /// 0…maxval onto the full 0…255 / 0…65535 range (round half up), so maxval always maps to white.
-    public static func read(_ path: String) throws -> GrayImage {
-        let raster = try readRaster(path)
+    public static func read(_ path: String, limits: ReadLimits = .current) throws -> GrayImage {
+        let raster = try readRaster(path, limits: limits)
         let depth = raster.maxValue <= 255 ? 8 : 16
         let full = (1 << depth) - 1, maxValue = raster.maxValue
         let pixels = raster.samples.map { sample in
@@ -27,15 +27,15 @@ public enum PGM {
         let samples: [UInt16]
     }
 
-    static func readRaster(_ path: String) throws -> Raster {
+    static func readRaster(_ path: String, limits: ReadLimits = .current) throws -> Raster {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw DataError(file: path, exists ? "cannot be read; check its permissions" : "no such file; check the path")
         }
-        return try parse([UInt8](data), file: path)
+        return try parse([UInt8](data), file: path, limits: limits)
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws -> Raster {
+    static func parse(_ bytes: [UInt8], file: String, limits: ReadLimits = .current) throws -> Raster {
         func invalid(_ what: String) -> DataError { DataError(file: file, "\(what); expected a binary (P5) or plain (P2) PGM") }
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P"), bytes[1] == UInt8(ascii: "5") || bytes[1] == UInt8(ascii: "2") else {
             throw invalid("not a PGM file (no P5/P2 magic number)")
@@ -49,6 +49,7 @@ public enum PGM {
             throw invalid("image size \(width)x\(height) is empty or too large")
         }
         guard maxValue >= 1, maxValue <= 65535 else { throw invalid("maxval \(maxValue) is outside 1…65535") }
+        try limits.checkPixels(width: width, height: height, file: file)
         let count = width * height
         var samples: [UInt16]
         if plain {

@@ -15,12 +15,17 @@ public enum PNG {
 
     /// Reads a PNG as an 8- or 16-bit grayscale image (the file's own depth; 1/2/4-bit gray and
     /// palette files come back as 8-bit).
-    public static func readGray(_ path: String) throws -> GrayImage {
-        try decodeGray(try readBytes(path), file: path)
+    public static func readGray(_ path: String, limits: ReadLimits = .current) throws -> GrayImage {
+        try decodeGray(try readBytes(path), file: path, limits: limits)
     }
 
-    /// Decodes PNG bytes (`file` names them in errors).
-    public static func decodeGray(_ bytes: [UInt8], file: String) throws -> GrayImage {
+    /// Deflate expands at most 1032:1 (258-byte matches coded in 2 bits), so a PNG's filtered
+    /// rows can be at most this many times the file's size; a header claiming more is a lie.
+    static let maximumInflationRatio = 1032
+
+    /// Decodes PNG bytes (`file` names them in errors). The header's size is checked against
+    /// `limits` and against what the file's bytes can hold before any pixel memory is allocated.
+    public static func decodeGray(_ bytes: [UInt8], file: String, limits: ReadLimits = .current) throws -> GrayImage {
         guard bytes.starts(with: signature) else {
             throw DataError(file: file, "not a PNG file (no PNG signature); check the file type")
         }
@@ -35,6 +40,12 @@ public enum PNG {
             let sixteenBit = (image.format & UInt32(PNG_FORMAT_FLAG_LINEAR)) != 0
             image.format = sixteenBit ? UInt32(PNG_FORMAT_LINEAR_Y) : UInt32(PNG_FORMAT_GRAY)
             let width = Int(image.width), height = Int(image.height)
+            try limits.checkPixels(width: width, height: height, file: file)
+            let minimumRowBytes = (width + 7) / 8 + 1  // a 1-bit row plus its filter byte
+            guard minimumRowBytes * height <= bytes.count * maximumInflationRatio else {
+                throw DataError(file: file, "the header claims \(width)x\(height) pixels, more than its \(bytes.count) bytes "
+                                            + "can hold; the file is damaged or truncated")
+            }
             func finish(_ buffer: UnsafeMutableRawBufferPointer) throws {
                 guard png_image_finish_read(&image, nil, buffer.baseAddress, 0, nil) != 0 else {
                     throw DataError(file: file, "corrupt PNG (\(message(image))); the file is damaged")

@@ -49,6 +49,11 @@ enum CBISDescriptionTable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw DataError(file: path, "cannot read the description CSV; check the path")
         }
+        return try parse(text, file: path)
+    }
+
+    /// Parses a description CSV's text; `path` names it in errors.
+    static func parse(_ text: String, file path: String) throws -> [CBISAbnormality] {
         let records = try CSV.parse(text, file: path)
         guard let header = records.first else { throw DataError(file: path, "empty description CSV") }
         var column: [String: Int] = [:]

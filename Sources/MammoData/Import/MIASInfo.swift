@@ -29,12 +29,18 @@ struct MIASAbnormality: Sendable {
 
 enum MIASInfo {
     static let classes: Set<String> = ["CALC", "CIRC", "SPIC", "MISC", "ARCH", "ASYM", "NORM"]
+    /// Larger than any image side a reader accepts (PGM stops at 65536).
+    static let maximumCoordinate: Double = 65536
 
     static func read(_ path: String) throws -> [MIASAbnormality] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(file: path, "cannot read Info.txt; give the mini-MIAS folder holding it with --root")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses the text of an `Info.txt`; `file` names it in errors.
+    static func parse(_ text: String, file path: String) throws -> [MIASAbnormality] {
         var rows: [MIASAbnormality] = []
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let tokens = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
@@ -43,9 +49,18 @@ enum MIASInfo {
             guard tokens.count >= 3, classes.contains(tokens[2].uppercased()) else {
                 throw DataError(file: path, "line \(offset + 1): expected 'REFNUM BG CLASS [SEVERITY X Y RADIUS]', got '\(rawLine.trimmingCharacters(in: .whitespaces))'")
             }
+            let number = reference.dropFirst(3)
+            guard (1...6).contains(number.count), number.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw DataError(file: path, "line \(offset + 1): reference '\(reference)' is not 'mdb' followed by up to 6 digits (e.g. mdb001)")
+            }
             var row = MIASAbnormality(reference: reference.lowercased(), abnormalityClass: tokens[2].uppercased(),
                                       severity: tokens.count > 3 ? tokens[3].uppercased() : nil, circle: nil, line: offset + 1)
             if tokens.count >= 7, let x = Double(tokens[4]), let y = Double(tokens[5]), let radius = Double(tokens[6]) {
+                // Pixel coordinates of a 1024² image; anything not finite or far outside any image is damage.
+                for (name, value) in [("X", x), ("Y", y), ("RADIUS", radius)]
+                where !value.isFinite || value < 0 || value > maximumCoordinate {
+                    throw DataError(file: path, "line \(offset + 1): \(name) '\(value)' is not a pixel coordinate in 0…\(Int(maximumCoordinate)); fix the row")
+                }
                 row.circle = (x, y, radius)
             }
             rows.append(row)

@@ -16,7 +16,7 @@ struct CropSampler {
         let useLesion = !source.lesionPixels.isEmpty && generator.chance(configuration.lesionCropFraction)
         let originX: Double, originY: Double
         if useLesion {
-            let pixel = Int(source.lesionPixels[generator.int(below: source.lesionPixels.count)])
+            let pixel = source.lesionPixels[generator.int(below: source.lesionPixels.count)]
             let px = Double(pixel % source.width) + 0.5, py = Double(pixel / source.width) + 0.5
             // The lesion pixel lands in the central half of the crop.
             originX = clampOrigin(px - window * generator.uniform(0.25, 0.75), window: window, extent: source.width)

@@ -16,14 +16,24 @@ public struct LoadedModel {
         if let saved = checkpoint.metadata["arch"], saved != arch.rawValue {
             throw TrainingError.checkpoint(path, "is a \(saved) checkpoint, not \(arch.rawValue); drop --arch or use a matching checkpoint")
         }
-        guard let width = width ?? checkpoint.metadata["width"].flatMap(Double.init) else {
+        let savedWidth = try checkpoint.metadata["width"].map { text -> Double in
+            guard let value = Double(text), ChannelWidths.isValid(value) else {
+                throw TrainingError.checkpoint(path, "width '\(text)' in its metadata is not a number in (0, \(ChannelWidths.maximumMultiplier)]; "
+                                               + "the checkpoint is damaged or was not written by mammoseg")
+            }
+            return value
+        }
+        guard let width = width ?? savedWidth else {
             throw TrainingError.checkpoint(path, "the checkpoint does not say its width; pass --width")
         }
         // A size in MammoSeg metadata must be valid (else the file is damaged); a size the caller
         // gives (e.g. `--tile`) is checked by the caller's own message; a checkpoint without
         // metadata (a PyTorch state_dict) gets the architecture's default, never a size it cannot run.
         if let saved = checkpoint.metadata["size"] {
-            guard let savedSize = Int(saved), (try? arch.validate(inputSize: savedSize)) != nil else {
+            guard let savedSize = Int(saved) else {
+                throw TrainingError.checkpoint(path, "size '\(saved)' in its metadata is not a whole number; the checkpoint is damaged or was not written by mammoseg")
+            }
+            guard (try? arch.validate(inputSize: savedSize)) != nil else {
                 throw TrainingError.checkpoint(path, "size \(saved) in its metadata is not usable for \(arch.rawValue) (sides must be multiples of \(arch.sizeDivisor)); the checkpoint is damaged or was not written by mammoseg")
             }
             self.size = size ?? savedSize

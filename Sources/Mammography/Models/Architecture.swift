@@ -49,6 +49,10 @@ public enum Architecture: String, CaseIterable, Sendable, CustomStringConvertibl
             throw fail("height and width must be positive multiples of \(sizeDivisor), got \(side); "
                 + "use a size such as \(Architecture.nearestValidSize(side, divisor: sizeDivisor))")
         }
+        for side in shape[2...3] where side > Architecture.maximumInputSide {
+            throw fail("height and width must be at most \(Architecture.maximumInputSide), got \(side); "
+                + "larger images are predicted in tiles")
+        }
     }
 
     /// Checks a square input size (the `--size` option).
@@ -56,7 +60,12 @@ public enum Architecture: String, CaseIterable, Sendable, CustomStringConvertibl
         try validate(inputShape: [1, 1, size, size])
     }
 
+    /// The largest input side a network runs on at once (a 16384² batch of one already needs
+    /// gigabytes per feature map); whole mammograms beyond it are tiled.
+    public static let maximumInputSide = 16384
+
     static func nearestValidSize(_ side: Int, divisor: Int) -> Int {
-        max(divisor, (side + divisor / 2) / divisor * divisor)
+        let clamped = min(max(side, 0), maximumInputSide)  // any Int, even Int.max, without overflow
+        return max(divisor, (clamped + divisor / 2) / divisor * divisor)
     }
 }

@@ -11,7 +11,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             return "unknown architecture '\(name)'; use one of "
                 + Architecture.allCases.map(\.rawValue).joined(separator: ", ")
         case let .invalidWidth(width):
-            return "width \(width) is not a positive finite number; use e.g. 1.0 (the seed's channels) or 0.25"
+            return "width \(width) is not a number in (0, \(ChannelWidths.maximumMultiplier)]; "
+                + "use e.g. 1.0 (the seed's channels) or 0.25"
         case let .invalidInputShape(architecture, shape, reason):
             return "\(architecture.rawValue) cannot take input \(shape.map(String.init).joined(separator: "×")): \(reason)"
         }

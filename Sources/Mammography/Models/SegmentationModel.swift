@@ -63,7 +63,7 @@ extension SegmentationModel {
 /// Builds a network with freshly initialised weights (PyTorch's default init scheme,
 /// drawn from `SeededGenerator(seed:)` in parameter order).
 public func makeModel(_ architecture: Architecture, width: Double = 1.0, seed: UInt64 = 0) throws -> any SegmentationModel {
-    guard width.isFinite, width > 0 else { throw ModelError.invalidWidth(width) }
+    guard ChannelWidths.isValid(width) else { throw ModelError.invalidWidth(width) }
     var random = SeededGenerator(seed: seed)
     switch architecture {
     case .dilatedResize:

@@ -69,6 +69,12 @@ public final class Trainer {
         guard !dataset.entries(split: .train).isEmpty else {
             throw TrainingError.configuration("\(configuration.data): no images in the train split; check manifest.csv")
         }
+        // All-normal training data teaches "never a lesion": the loss falls to nothing, the
+        // network learns nothing, and the run would look finished. Say so before hours are spent.
+        guard dataset.entries(split: .train).contains(where: { $0.label != .normal }) else {
+            throw TrainingError.configuration("\(configuration.data)/\(Manifest.fileName): no image in the train split has a lesion "
+                + "(every label is normal), so there is nothing to learn; import or synthesize a dataset with abnormal images")
+        }
         // Header reads only: a mismatched pair fails now rather than hours into training.
         try dataset.checkImageAndMaskSizes(dataset.entries(split: .train) + dataset.entries(split: .val))
         model = try makeModel(architecture, width: configuration.width, seed: configuration.seed)

@@ -13,7 +13,7 @@ struct BackendOptions: ParsableArguments {
     var backend: String = "onednn"
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads { try FlagCheck.integer(threads, "--threads", in: 1...1024) }
         guard ["onednn", "reference"].contains(backend) else {
             throw ValidationError("--backend must be onednn or reference, not '\(backend)'")
         }

@@ -33,9 +33,9 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var backendOptions: BackendOptions
 
     func validate() throws {
-        guard width.isFinite, width > 0 else { throw ValidationError("\(ModelError.invalidWidth(width))") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        try FlagCheck.width(width)
+        try FlagCheck.integer(batch, "--batch", in: 1...FlagCheck.maximumBatch)
+        try FlagCheck.integer(steps, "--steps", in: 1...FlagCheck.maximumCount)
         do {
             try arch.validate(inputSize: size)
         } catch let error as ModelError {

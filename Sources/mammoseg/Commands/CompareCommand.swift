@@ -27,6 +27,7 @@ struct CompareCommand: ParsableCommand {
     var size: Int = 320
     @OptionGroup var recipe: RecipeOptions
     @OptionGroup var engine: BackendOptions
+    @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
         for arch in try architectures() {

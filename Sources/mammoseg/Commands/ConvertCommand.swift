@@ -56,6 +56,8 @@ struct ConvertCommand: ParsableCommand {
                                valueName: "syntax"))
     var transferSyntax: TransferSyntaxName?
 
+    @OptionGroup var limits: ReadLimitOptions
+
     enum TransferSyntaxName: String, ExpressibleByArgument, CaseIterable {
         case explicitLE = "explicit-le", implicitLE = "implicit-le", explicitBE = "explicit-be", deflated, rle
 

@@ -36,7 +36,16 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var engine: BackendOptions
 
     func validate() throws {
-        guard minutes > 0, count >= 20 else { throw ValidationError("--minutes must be positive and --count at least 20") }
+        try FlagCheck.number(minutes, "--minutes", above: 0, atMost: 1e7)
+        try FlagCheck.integer(count, "--count", in: 20...1_000_000)
+        try FlagCheck.integer(imageSize, "--image-size", in: 32...8192)
+        try FlagCheck.integer(size, "--size", in: 32...8192)
+        try FlagCheck.width(width)
+        try FlagCheck.integer(batch, "--batch", in: 1...FlagCheck.maximumBatch)
+        try FlagCheck.number(lr, "--lr", above: 0, atMost: 10)
+        try FlagCheck.number(posWeight, "--pos-weight", above: 0, atMost: 1e6)
+        try FlagCheck.integer(decayEvery, "--decay-every", in: 1...FlagCheck.maximumCount)
+        try FlagCheck.integer(epochs, "--epochs", in: 1...FlagCheck.maximumCount)
     }
 
     func run() throws {

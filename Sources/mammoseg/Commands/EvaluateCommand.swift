@@ -24,10 +24,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
     @OptionGroup var engine: BackendOptions
+    @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
         guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train, val or test, not '\(split)'") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
+        if let width { try FlagCheck.width(width) }
     }
 
     func run() throws {

@@ -24,10 +24,11 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "Fraction of patients for validation.") var valFraction = 0.1
         @Flag(help: "Replace a dataset already in --out.") var overwrite = false
         @Flag(help: "No progress bar.") var quiet = false
+        @OptionGroup var limits: ReadLimitOptions
 
         func validate() throws {
             if longestSide != nil && scale != nil { throw ValidationError("give --longest-side or --scale, not both") }
-            if let longestSide, longestSide < 8 { throw ValidationError("--longest-side must be at least 8 (got \(longestSide))") }
+            if let longestSide { try FlagCheck.integer(longestSide, "--longest-side", in: 8...65536) }
             if let scale, !(scale > 0 && scale <= 4) { throw ValidationError("--scale must be in (0, 4] (got \(scale))") }
             guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1) (got \(valFraction))") }
         }

@@ -23,6 +23,8 @@ struct InfoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame of a multi-frame DICOM to describe (1 = first).", valueName: "n"))
     var frame: Int?
 
+    @OptionGroup var limits: ReadLimitOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one image file") }
         if let frame, frame < 1 { throw ValidationError("--frame \(frame): frames are numbered from 1; give --frame 1 or more") }

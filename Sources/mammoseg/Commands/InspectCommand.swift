@@ -21,6 +21,12 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
     @OptionGroup var engine: BackendOptions
+    @OptionGroup var limits: ReadLimitOptions
+
+    func validate() throws {
+        try FlagCheck.integer(size, "--size", in: 0...Architecture.maximumInputSide)
+        if let width { try FlagCheck.width(width) }
+    }
 
     func run() throws {
         do {

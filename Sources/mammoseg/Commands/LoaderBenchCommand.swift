@@ -17,11 +17,13 @@ struct LoaderBenchCommand: ParsableCommand {
     @Option(help: "Batches to draw.") var batches = 50
     @Option(help: "Split to read.") var split = "train"
     @Option(help: "Loader seed.") var seed: UInt64 = 1
+    @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
-        guard size >= 8, batch >= 1, workers >= 0, batches >= 1 else {
-            throw ValidationError("--size ≥ 8, --batch ≥ 1, --workers ≥ 0 and --batches ≥ 1 are required")
-        }
+        try FlagCheck.integer(size, "--size", in: 8...8192)
+        try FlagCheck.integer(batch, "--batch", in: 1...FlagCheck.maximumBatch)
+        try FlagCheck.integer(workers, "--workers", in: 0...256)
+        try FlagCheck.integer(batches, "--batches", in: 1...FlagCheck.maximumCount)
         guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train, val or test (got \(split))") }
     }
 

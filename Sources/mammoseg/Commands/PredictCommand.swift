@@ -24,10 +24,13 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
     @OptionGroup var engine: BackendOptions
+    @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input image") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
+        if let width { try FlagCheck.width(width) }
+        if let tile { try FlagCheck.integer(tile, "--tile", in: 1...Architecture.maximumInputSide) }
     }
 
     func run() throws {

@@ -31,7 +31,7 @@ struct ProbeCommand: ParsableCommand {
     @OptionGroup var engine: BackendOptions
 
     func validate() throws {
-        guard width.isFinite, width > 0 else { throw ValidationError("--width must be positive") }
+        try FlagCheck.width(width)
         for arch in try architectures() {
             do { try arch.validate(inputSize: size) } catch { throw ValidationError("--size: \(error)") }
         }

@@ -29,7 +29,7 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Replace a dataset already in --out.") var overwrite = false
 
     func validate() throws {
-        guard count > 0 else { throw ValidationError("--count must be positive (got \(count))") }
+        try FlagCheck.integer(count, "--count", in: 1...1_000_000)
         guard (32...8192).contains(size) else { throw ValidationError("--size must be 32...8192 (got \(size))") }
         guard (0...1).contains(normalFraction) else { throw ValidationError("--normal-fraction must be in 0...1 (got \(normalFraction))") }
         guard valFraction >= 0, testFraction >= 0, valFraction + testFraction < 1 else {

@@ -32,9 +32,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("keep-checkpoints"), help: "Epoch checkpoints to keep (the newest; best is always kept); 0 keeps all.")
     var keepCheckpoints: Int = 5
     @OptionGroup var engine: BackendOptions
+    @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
         guard keepCheckpoints >= 0 else { throw ValidationError("--keep-checkpoints must be 0 (keep all) or more") }
+        if let minutes { try FlagCheck.number(minutes, "--minutes", above: 0, atMost: 1e7) }
     }
 
     func configuration() -> TrainingConfiguration {

@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     var size: Int = 640
 
     func validate() throws {
-        guard width.isFinite, width > 0 else { throw ValidationError("\(ModelError.invalidWidth(width))") }
+        try FlagCheck.width(width)
         do {
             try arch.validate(inputSize: size)
         } catch let error as ModelError {

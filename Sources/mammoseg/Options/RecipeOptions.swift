@@ -32,10 +32,14 @@ struct RecipeOptions: ParsableArguments {
     var rotations = false
 
     func validate() throws {
-        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-        guard lr > 0, posWeight > 0 else { throw ValidationError("--lr and --pos-weight must be positive") }
-        guard width.isFinite, width > 0 else { throw ValidationError("--width must be positive") }
-        guard decayEvery >= 1, decayFactor > 0 else { throw ValidationError("--decay-every must be at least 1 and --decay-factor positive") }
+        try FlagCheck.integer(epochs, "--epochs", in: 1...FlagCheck.maximumCount)
+        try FlagCheck.integer(batch, "--batch", in: 1...FlagCheck.maximumBatch)
+        try FlagCheck.number(lr, "--lr", above: 0, atMost: 10)
+        try FlagCheck.number(posWeight, "--pos-weight", above: 0, atMost: 1e6)
+        try FlagCheck.number(weightDecay, "--weight-decay", above: 0, atMost: 1, includingLow: true)
+        try FlagCheck.width(width)
+        try FlagCheck.integer(decayEvery, "--decay-every", in: 1...FlagCheck.maximumCount)
+        try FlagCheck.number(decayFactor, "--decay-factor", above: 0, atMost: 1)
         if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
     }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses into .build-fuzz/ (or $FUZZ_BUILD): each module named in
+# fuzz/modules.txt is compiled from its sources with coverage + AddressSanitizer, then each
+# fuzz/harnesses/NAME.swift is linked against them as .build-fuzz/fuzz-NAME.
+#   scripts/fuzz_build.sh            all harnesses
+#   scripts/fuzz_build.sh png dicom  only these
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${FUZZ_BUILD:-$root/.build-fuzz}
+mkdir -p "$out"
+
+flags=(-O -sanitize=fuzzer,address -parse-as-library -enable-testing -I "$out")
+# Every system-library module map (CPNG, CZlib, and whatever codecs are added later).
+for map in "$root"/Sources/C*/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
+
+objects=()
+while read -r name folder _; do
+    [[ -z "${name:-}" || "$name" == \#* ]] && continue
+    mapfile -t sources < <(find "$root/$folder" -name '*.swift' | sort)
+    object="$out/$name.o"
+    # Rebuild a module when any of its sources (or a module before it) is newer than its object.
+    newest=$(ls -t "${sources[@]}" "${objects[@]}" "$root/fuzz/modules.txt" 2>/dev/null | head -1)
+    if [[ ! -f "$object" || "$newest" -nt "$object" ]]; then
+        echo "fuzz_build: module $name (${#sources[@]} files)" >&2
+        swiftc "${flags[@]}" -module-name "$name" -wmo -emit-module -emit-module-path "$out/$name.swiftmodule" \
+            -c "${sources[@]}" -o "$object"
+    fi
+    objects+=("$object")
+done < "$root/fuzz/modules.txt"
+
+if [[ $# -gt 0 ]]; then names=("$@"); else
+    names=(); for file in "$root"/fuzz/harnesses/*.swift; do
+        base=$(basename "$file" .swift); [[ "$base" == FuzzLimits ]] || names+=("$base"); done
+fi
+for name in "${names[@]}"; do
+    harness="$root/fuzz/harnesses/$name.swift"
+    [[ -f "$harness" ]] || { echo "fuzz_build: no harness $harness" >&2; exit 2; }
+    binary="$out/fuzz-$name"
+    if [[ ! -f "$binary" || "$harness" -nt "$binary" || $(ls -t "${objects[@]}" | head -1) -nt "$binary" ]]; then
+        echo "fuzz_build: harness $name" >&2
+        swiftc "${flags[@]}" -module-name "fuzz_$name" "$harness" "$root/fuzz/harnesses/FuzzLimits.swift" \
+            "${objects[@]}" -lpng16 -lz -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
+    fi
+done
