@@ -10,10 +10,30 @@ out=${FUZZ_BUILD:-$root/.build-fuzz}
 mkdir -p "$out"
 
 flags=(-O -sanitize=fuzzer,address -parse-as-library -enable-testing -I "$out")
-# Every system-library module map (CPNG, CZlib, and whatever codecs are added later).
+# Every system-library module map (CPNG, CZlib, COpenJPEG, CCharLS, ...).
 for map in "$root"/Sources/C*/module.modulemap; do flags+=(-I "$(dirname "$map")"); done
 
+# C targets (a folder under Sources/ with .c files and an include/ folder, e.g. CJPEGTurbo):
+# compiled with clang under the same sanitizers, and given the module map SwiftPM would generate.
 objects=()
+for folder in "$root"/Sources/C*/; do
+    mapfile -t csources < <(find "$folder" -maxdepth 1 -name '*.c' | sort)
+    [[ ${#csources[@]} -gt 0 ]] || continue
+    name=$(basename "$folder")
+    mkdir -p "$out/$name"
+    header=$(ls "$folder"include/*.h | head -1)
+    printf 'module %s {\n    header "%s"\n    export *\n}\n' "$name" "$header" > "$out/$name/module.modulemap"
+    flags+=(-I "$out/$name")
+    for c in "${csources[@]}"; do
+        object="$out/$name-$(basename "$c" .c).o"
+        if [[ ! -f "$object" || "$c" -nt "$object" ]]; then
+            echo "fuzz_build: C target $name" >&2
+            clang -O1 -g -fsanitize=fuzzer-no-link,address -I "${folder}include" -c "$c" -o "$object"
+        fi
+        objects+=("$object")
+    done
+done
+
 while read -r name folder _; do
     [[ -z "${name:-}" || "$name" == \#* ]] && continue
     mapfile -t sources < <(find "$root/$folder" -name '*.swift' | sort)
@@ -39,6 +59,6 @@ for name in "${names[@]}"; do
     if [[ ! -f "$binary" || "$harness" -nt "$binary" || $(ls -t "${objects[@]}" | head -1) -nt "$binary" ]]; then
         echo "fuzz_build: harness $name" >&2
         swiftc "${flags[@]}" -module-name "fuzz_$name" "$harness" "$root/fuzz/harnesses/FuzzLimits.swift" \
-            "${objects[@]}" -lpng16 -lz -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
+            "${objects[@]}" -lpng16 -lz -lopenjp2 -lcharls -ljpeg -o "$binary" 2> >(grep -v "Cannot export local symbol" >&2)
     fi
 done
