@@ -3,6 +3,8 @@
 public enum DICOMCompressedSyntax: String, CaseIterable, Sendable {
     case jpegBaseline = "1.2.840.10008.1.2.4.50"
     case jpegExtended = "1.2.840.10008.1.2.4.51"
+    /// Retired (process 10 & 12), still written by DCMTK's `dcmcjpeg +ep`; libjpeg-turbo decodes it.
+    case jpegProgressive = "1.2.840.10008.1.2.4.55"
     case jpegLossless = "1.2.840.10008.1.2.4.57"
     case jpegLosslessSV1 = "1.2.840.10008.1.2.4.70"
     case jpegLSLossless = "1.2.840.10008.1.2.4.80"
@@ -19,7 +21,7 @@ public enum DICOMCompressedSyntax: String, CaseIterable, Sendable {
 
     public var family: Family {
         switch self {
-        case .jpegBaseline, .jpegExtended, .jpegLossless, .jpegLosslessSV1: return .jpeg
+        case .jpegBaseline, .jpegExtended, .jpegProgressive, .jpegLossless, .jpegLosslessSV1: return .jpeg
         case .jpegLSLossless, .jpegLSNearLossless: return .jpegLS
         default: return .jpeg2000
         }
@@ -28,7 +30,7 @@ public enum DICOMCompressedSyntax: String, CaseIterable, Sendable {
     /// Lossy syntaxes decode to values within a tolerance of the original, never exactly.
     public var isLossy: Bool {
         switch self {
-        case .jpegBaseline, .jpegExtended, .jpegLSNearLossless, .jpeg2000, .jpeg2000Part2, .htj2k: return true
+        case .jpegBaseline, .jpegExtended, .jpegProgressive, .jpegLSNearLossless, .jpeg2000, .jpeg2000Part2, .htj2k: return true
         default: return false
         }
     }

@@ -29,6 +29,7 @@ public enum DICOMTransferSyntax: String, CaseIterable, Sendable {
         "1.2.840.10008.1.2.5": "RLE Lossless",
         "1.2.840.10008.1.2.4.50": "JPEG Baseline (Process 1)",
         "1.2.840.10008.1.2.4.51": "JPEG Extended (Process 2 & 4)",
+        "1.2.840.10008.1.2.4.55": "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)",
         "1.2.840.10008.1.2.4.57": "JPEG Lossless, Non-Hierarchical (Process 14)",
         "1.2.840.10008.1.2.4.70": "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 SV1)",
         "1.2.840.10008.1.2.4.80": "JPEG-LS Lossless",
