@@ -2,7 +2,7 @@
 /// strip (even one touching the breast), text labels, markers and tape.
 ///
 /// Works on a copy whose longest side is `workingSide` (fast, and the radii below are fixed
-/// fractions of it): threshold (Otsu on the non-zero histogram, lowered halfway towards the
+/// fractions of it), lightly blurred (3×3, so per-pixel noise does not fray the skin line): threshold (Otsu on the non-zero histogram, lowered halfway towards the
 /// background's mean because the breast fades at the skin line), clear rows and columns along
 /// the edges that are nearly all bright (borders wider than the opening removes), open with a
 /// square of side ≈ 4 % of the longest side (cuts strips, tape and bridges to labels), keep the
@@ -18,7 +18,7 @@ public enum BreastMask {
         let factor = longest > workingSide ? Double(workingSide) / Double(longest) : 1
         let small = Resampling.areaAverage(image, width: max(1, Int((Double(image.width) * factor).rounded())),
                                            height: max(1, Int((Double(image.height) * factor).rounded())))
-        guard let working = detectWorking(small) else {
+        guard let working = detectWorking(boxBlurred(small)) else {
             return BinaryMask(width: image.width, height: image.height, filled: true)
         }
         return working.resized(width: image.width, height: image.height)
@@ -35,6 +35,23 @@ public enum BreastMask {
         guard var breast = largestComponent(opened) else { return nil }
         breast = breast.filledHoles().closed(radius: max(1, radius / 2)).filledHoles()
         return breast
+    }
+
+    /// A 3×3 box average (edges averaged over the pixels inside); zeros stay zero, so padding
+    /// is still recognised as such by the threshold.
+    static func boxBlurred(_ image: GrayImage) -> GrayImage {
+        let width = image.width, height = image.height
+        var out = image
+        for y in 0..<height {
+            for x in 0..<width where image.pixels[y * width + x] != 0 {
+                var sum = 0, count = 0
+                for yy in max(0, y - 1)...min(height - 1, y + 1) {
+                    for xx in max(0, x - 1)...min(width - 1, x + 1) { sum += Int(image.pixels[yy * width + xx]); count += 1 }
+                }
+                out.pixels[y * width + x] = UInt16(sum / count)
+            }
+        }
+        return out
     }
 
     /// Otsu's threshold over the non-zero values, moved halfway down to the mean of the class below it.

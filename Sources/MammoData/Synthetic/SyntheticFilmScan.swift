@@ -4,7 +4,7 @@ import Engine
 /// A digitised-film mammogram with what real CBIS-DDSM scans put around the breast, and the
 /// truth for each part: a half-elliptic breast (fading at the skin line) against the chest-wall
 /// edge, a bright border strip along the whole top edge touching the breast, a bright text label
-/// in a bottom corner, a small marker, and noise. For testing breast detection and preprocessing.
+/// in the bottom corner away from the chest wall, a small marker, and noise. For testing breast detection and preprocessing.
 public struct SyntheticFilmScan: Sendable {
     public var image: GrayImage
     public var breast: BinaryMask
@@ -20,8 +20,10 @@ public struct SyntheticFilmScan: Sendable {
         var label = BinaryMask(width: width, height: height)
         let centreY = 0.47 * Double(height), semiX = 0.62 * Double(width), semiY = 0.455 * Double(height)
         let borderRows = max(2, Int(borderFraction * Double(height)))
-        let labelBox = PixelBox(x: Int(0.72 * Double(width)), y: Int(0.88 * Double(height)),
-                                width: Int(0.2 * Double(width)), height: Int(0.06 * Double(height)))
+        // The label sits in the bottom corner away from the chest wall, clear of the breast.
+        let labelWidth = Int(0.2 * Double(width))
+        let labelBox = PixelBox(x: chestWallLeft ? Int(0.72 * Double(width)) : width - Int(0.72 * Double(width)) - labelWidth,
+                                y: Int(0.88 * Double(height)), width: labelWidth, height: Int(0.06 * Double(height)))
         for y in 0..<height {
             for x in 0..<width {
                 let fromWall = Double(chestWallLeft ? x : width - 1 - x)
