@@ -26,6 +26,9 @@ public struct DatasetEntry: Equatable, Hashable, Sendable {
     public var laterality: String
     /// `CC`, `MLO` or empty when unknown.
     public var view: String
+    /// How the prepared image was made from its source (to map results back); nil in version 1
+    /// datasets and for images made directly in the prepared grid (synthetic data).
+    public var transform: PreprocessingTransform? = nil
 
     public init(id: String, image: String? = nil, mask: String? = nil, split: Split, patientID: String,
                 source: String, label: ImageLabel, lesionType: String = "", laterality: String = "", view: String = "") {
@@ -36,12 +39,13 @@ public struct DatasetEntry: Equatable, Hashable, Sendable {
         self.lesionType = lesionType; self.laterality = laterality; self.view = view
     }
 
-    /// The manifest's columns, in the order they are written.
+    /// The manifest's required columns, in the order they are written.
     public static let columns = ["id", "image", "mask", "split", "patient_id", "source", "label",
                                  "lesion_type", "laterality", "view"]
 
     var fields: [String] {
         [id, image, mask, split.rawValue, patientID, source, label.rawValue, lesionType, laterality, view]
+            + TransformColumns.fields(transform)
     }
 
     /// Whether `id` is safe as a file name: letters, digits, `-`, `_`, `.` (not leading).

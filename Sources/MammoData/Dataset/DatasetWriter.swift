@@ -55,6 +55,13 @@ public final class DatasetWriter: @unchecked Sendable {
         entries.append(stored)
     }
 
+    /// Adds an importer's prepared image with its lesion mask, recording its transform.
+    func add(_ entry: DatasetEntry, prepared: ImagePreparation.Result) throws {
+        var entry = entry
+        entry.transform = prepared.transform
+        try add(entry, image: prepared.image, mask: prepared.mask)
+    }
+
     /// Checks the patient invariant, then writes `manifest.csv` and `dataset.json`.
     /// Returns the entries written, sorted by id.
     @discardableResult

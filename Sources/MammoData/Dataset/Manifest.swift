@@ -3,7 +3,8 @@ import Foundation
 /// Reading and writing `manifest.csv`, the prepared dataset's table of contents.
 ///
 /// Columns (header required, any order): `id,image,mask,split,patient_id,source,label,
-/// lesion_type,laterality,view`. Every error names the file, the line and the column.
+/// lesion_type,laterality,view`, and from version 2 the per-image transform (`TransformColumns`,
+/// optional: empty or absent = none). Every error names the file, the line and the column.
 public enum Manifest {
     public static let fileName = "manifest.csv"
 
@@ -70,6 +71,9 @@ public enum Manifest {
                 id: id, image: try required("image"), mask: try required("mask"), split: split,
                 patientID: try required("patient_id"), source: try value("source"), label: label,
                 lesionType: try value("lesion_type"), laterality: try value("laterality"), view: try value("view")))
+            entries[entries.count - 1].transform = try TransformColumns.parse(
+                TransformColumns.names.map { name in try column[name].map { _ in try value(name) } ?? "" },
+                file: path, line: record.line)
         }
         try PatientSplit.checkDisjoint(entries, file: path)
         return entries
@@ -77,7 +81,7 @@ public enum Manifest {
 
     /// The manifest text for `entries` (header first, rows in the given order).
     public static func text(_ entries: [DatasetEntry]) -> String {
-        var text = CSV.line(DatasetEntry.columns)
+        var text = CSV.line(DatasetEntry.columns + TransformColumns.names)
         for entry in entries { text += CSV.line(entry.fields) }
         return text
     }

@@ -3,15 +3,21 @@ import Foundation
 /// A prepared dataset on disk (the contract every importer writes and training reads):
 ///
 ///     ROOT/manifest.csv   id,image,mask,split,patient_id,source,label,lesion_type,laterality,view
+///                         (version 2: + the per-image transform, `TransformColumns`)
 ///     ROOT/images/ID.png  16-bit grayscale, chest wall at the left edge
 ///     ROOT/masks/ID.png   8-bit, 0 = normal, 255 = abnormal (all 0 for normal images)
-///     ROOT/dataset.json   provenance (importer, sources, options, seed, counts, version)
+///     ROOT/dataset.json   provenance (importer, sources, options, seed, counts, version,
+///                         preprocessing policy); version 1 datasets read, newer ones refused
 public struct PreparedDataset: Sendable {
     /// Which way every prepared image faces (importers mirror right breasts to match).
     public static let orientation = "chest wall at the left edge (column 0), nipple towards the right"
 
     public let root: String
     public let entries: [DatasetEntry]
+    /// `dataset.json`, when the folder has one (hand-made datasets may not).
+    public let provenance: DatasetProvenance?
+    /// How the images were prepared; nil when they were not prepared by `Preprocessing`.
+    public var preprocessing: PreprocessingPolicy? { provenance?.preprocessing }
 
     /// Reads and validates `ROOT/manifest.csv` (not the images; those are checked when loaded).
     public init(root: String) throws {
@@ -20,7 +26,26 @@ public struct PreparedDataset: Sendable {
             throw DataError(file: root, "no such dataset folder; create it with `mammoseg synth` or `mammoseg import`")
         }
         self.root = root
+        self.provenance = try Self.readProvenance((root as NSString).appendingPathComponent("dataset.json"))
         self.entries = try Manifest.read((root as NSString).appendingPathComponent(Manifest.fileName))
+    }
+
+    /// Reads `dataset.json` if present; refuses a version newer than this build understands.
+    static func readProvenance(_ path: String) throws -> DatasetProvenance? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        struct Version: Decodable { var version: Int? }
+        let version = (try? JSONDecoder().decode(Version.self, from: data))?.version
+        guard let version else {
+            throw DataError(file: path, "not a dataset description (no version); re-create the dataset with `mammoseg import` or `mammoseg synth`")
+        }
+        guard version <= DatasetProvenance.currentVersion else {
+            throw DataError(file: path, "dataset version \(version) is newer than this mammoseg reads (\(DatasetProvenance.currentVersion)); update mammoseg or re-import the dataset")
+        }
+        do {
+            return try JSONDecoder().decode(DatasetProvenance.self, from: data)
+        } catch {
+            throw DataError(file: path, "dataset description is damaged (\(error)); re-create the dataset")
+        }
     }
 
     public func entries(split: Split) -> [DatasetEntry] { entries.filter { $0.split == split } }

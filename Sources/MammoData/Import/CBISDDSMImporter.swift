@@ -86,16 +86,15 @@ public struct CBISDDSMImporter: Sendable {
             let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let laterality = Orientation.laterality(fromName: name) ?? source.laterality
             let prepared = ImagePreparation.prepare(image: source.image, mask: GrayImage(width: source.image.width, height: source.image.height, bitDepth: 8),
-                                                    laterality: laterality, scale: options.scale)
+                                                    laterality: laterality, options: options, pixelSpacing: source.pixelSpacing)
             let entry = DatasetEntry(id: DatasetEntry.sanitizedID("Normal_" + name), split: normalSplits[patient] ?? split(of: patient),
                                      patientID: patient, source: "cbis-ddsm-normals:\(file)", label: .normal,
                                      laterality: laterality?.rawValue ?? "", view: source.view ?? Orientation.view(fromName: name))
-            try writer.add(entry, image: prepared.image, mask: prepared.mask)
+            try writer.add(entry, prepared: prepared)
         }
         log.finish()
 
-        var provenance = DatasetProvenance(importer: "cbis-ddsm", sources: [root] + (normals.map { [$0] } ?? []),
-                                           options: options.recorded, seed: options.seed, skipped: log.skipped)
+        var provenance = options.provenance(importer: "cbis-ddsm", sources: [root] + (normals.map { [$0] } ?? []), skipped: log.skipped)
         provenance.options["split"] = "official train/test; val carved from train by patient"
         return try writer.finish(provenance: provenance)
     }
@@ -165,14 +164,14 @@ public struct CBISDDSMImporter: Sendable {
 
         let laterality = first.laterality ?? Orientation.laterality(fromName: imageCase.folder)
             ?? full.laterality.flatMap(Orientation.Laterality.init(code:))
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, scale: options.scale)
+        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
         let kinds = Set(imageCase.abnormalities.map(\.kind.rawValue)).sorted().joined(separator: "+")
         let entry = DatasetEntry(
             id: DatasetEntry.sanitizedID(imageCase.folder), split: split, patientID: imageCase.patientID,
             source: "cbis-ddsm:\(imageCase.folder)",
             label: imageCase.abnormalities.contains(where: \.isMalignant) ? .malignant : .benign,
             lesionType: kinds, laterality: laterality?.rawValue ?? "", view: first.view)
-        try writer.add(entry, image: prepared.image, mask: prepared.mask)
+        try writer.add(entry, prepared: prepared)
     }
 
     /// The ROI mask among an abnormality's files, by content: only the values 0 and 255 (with

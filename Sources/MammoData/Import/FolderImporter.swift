@@ -162,16 +162,16 @@ public struct FolderImporter: Sendable {
                 ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
             let view = [candidate.source.view ?? "", Orientation.view(fromName: headerID), Orientation.view(fromName: name)]
                 .first { !$0.isEmpty } ?? ""
-            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, scale: options.scale)
+            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                    pixelSpacing: candidate.source.pixelSpacing)
             let entry = DatasetEntry(id: candidate.id, split: splits[candidate.patientID]!, patientID: candidate.patientID,
                                      source: "folder:\(candidate.path)", label: mask.hasForeground ? .abnormal : .normal,
                                      lesionType: mask.hasForeground ? "lesion" : "", laterality: laterality.rawValue,
                                      view: view)
-            try writer.add(entry, image: prepared.image, mask: prepared.mask)
+            try writer.add(entry, prepared: prepared)
         }
         log.finish()
-        var provenance = DatasetProvenance(importer: "folder", sources: [images] + (masks.map { [$0] } ?? []),
-                                           options: options.recorded, seed: options.seed, skipped: log.skipped)
+        var provenance = options.provenance(importer: "folder", sources: [images] + (masks.map { [$0] } ?? []), skipped: log.skipped)
         provenance.options["patient"] = patientRule.recorded
         return try writer.finish(provenance: provenance)
     }

@@ -75,8 +75,7 @@ public struct INbreastImporter: Sendable {
         }
         if let error = failures.error { throw error }
         log.finish()
-        var provenance = DatasetProvenance(importer: "inbreast", sources: [root], options: options.recorded,
-                                           seed: options.seed, skipped: log.skipped)
+        var provenance = options.provenance(importer: "inbreast", sources: [root], skipped: log.skipped)
         provenance.options["label"] = "BI-RADS proxy (INbreast has no pathology): 1 normal, 2-3 benign, 4-6 malignant"
         provenance.options["patient"] = "CSV Patient ID when given, else the <hash> token of the file name (shared by a woman's images)"
         provenance.options["include_other_findings"] = "\(includeOtherFindings)"
@@ -129,12 +128,12 @@ public struct INbreastImporter: Sendable {
             ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
         let view = [Orientation.view(fromName: name), item.row.view.uppercased(), file.viewPosition?.uppercased() ?? ""]
             .first { !$0.isEmpty } ?? ""
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, scale: options.scale)
+        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
         let entry = DatasetEntry(id: DatasetEntry.sanitizedID("INbreast_" + item.fileID), split: split, patientID: item.patientID,
                                  source: "inbreast:\(name)", label: imageLabel,
                                  lesionType: FindingCategory.lesionType(categories, boxes: false),
                                  laterality: laterality.rawValue, view: view)
-        try writer.add(entry, image: prepared.image, mask: prepared.mask)
+        try writer.add(entry, prepared: prepared)
     }
 
     /// The leading `<id>` of `<id>_<hash>_MG_R_CC_ANON.dcm`, which `File Name` and `AllXML/<id>.xml` use.

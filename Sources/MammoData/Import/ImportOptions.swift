@@ -11,31 +11,53 @@ public struct ImportOptions: Sendable {
     public var testFraction: Double = 0.2
     /// Replace an existing dataset in the output folder.
     public var overwrite: Bool = false
+    /// The breast-aware preparation (`Preprocessing`); it replaces `scale`. Nil keeps the older
+    /// geometry: mirror and `scale` only, no breast mask or crop (a transform is recorded either way).
+    public var preprocessing: PreprocessingPolicy? = nil
 
     public init(scale: Resampling.Scale = .original, seed: UInt64 = 1, valFraction: Double = 0.1,
-                testFraction: Double = 0.2, overwrite: Bool = false) {
+                testFraction: Double = 0.2, overwrite: Bool = false, preprocessing: PreprocessingPolicy? = nil) {
         self.scale = scale; self.seed = seed; self.valFraction = valFraction
-        self.testFraction = testFraction; self.overwrite = overwrite
+        self.testFraction = testFraction; self.overwrite = overwrite; self.preprocessing = preprocessing
     }
 
-    /// As recorded in `dataset.json`.
+    /// As recorded in `dataset.json` (the policy itself goes into its own field).
     var recorded: [String: String] {
-        ["scale": scale.description, "val_fraction": "\(valFraction)", "test_fraction": "\(testFraction)"]
+        [preprocessing == nil ? "scale" : "preprocessing": preprocessing == nil ? scale.description : "policy",
+         "val_fraction": "\(valFraction)", "test_fraction": "\(testFraction)"]
+    }
+
+    /// The provenance every importer writes, with the policy filled in.
+    func provenance(importer: String, sources: [String], skipped: [String: Int]) -> DatasetProvenance {
+        var provenance = DatasetProvenance(importer: importer, sources: sources, options: recorded, seed: seed, skipped: skipped)
+        provenance.preprocessing = preprocessing
+        return provenance
     }
 }
 
-/// The common last step of every importer: orientation (chest wall to the left), scale,
-/// 16-bit image and 0/255 mask of the same size.
+/// The common last step of every importer: `Preprocessing` with the options' policy (breast
+/// mask, mirror, crop, scale, intensities), or without one the older mirror-and-scale; the lesion
+/// mask follows the same geometry (nearest neighbour); the transform is kept for the manifest.
 enum ImagePreparation {
+    struct Result {
+        var image: GrayImage
+        var mask: GrayImage
+        var transform: PreprocessingTransform
+    }
+
     static func prepare(image: GrayImage, mask: GrayImage, laterality: Orientation.Laterality?,
-                        scale: Resampling.Scale) -> (image: GrayImage, mask: GrayImage) {
-        var image = image.bitDepth == 16 ? image : image.widenedTo16Bits()
-        var mask = mask.binaryMask()
-        if Orientation.needsFlip(image, laterality: laterality) {
-            image = image.flippedHorizontally(); mask = mask.flippedHorizontally()
+                        options: ImportOptions, pixelSpacing: Double? = nil) -> Result {
+        let image = image.bitDepth == 16 ? image : image.widenedTo16Bits()
+        let mask = mask.binaryMask()
+        if let policy = options.preprocessing {
+            let prepared = Preprocessing(policy: policy).prepare(image, laterality: laterality, pixelSpacing: pixelSpacing)
+            return Result(image: prepared.image, mask: prepared.transform.applyToLabels(mask), transform: prepared.transform)
         }
-        let size = scale.size(width: image.width, height: image.height)
-        return (Resampling.areaAverage(image, width: size.width, height: size.height),
-                Resampling.nearest(mask, width: size.width, height: size.height))
+        let flipped = Orientation.needsFlip(image, laterality: laterality)
+        let size = options.scale.size(width: image.width, height: image.height)
+        let transform = PreprocessingTransform(sourceWidth: image.width, sourceHeight: image.height, flipped: flipped,
+                                               crop: PixelBox(x: 0, y: 0, width: image.width, height: image.height),
+                                               preparedWidth: size.width, preparedHeight: size.height)
+        return Result(image: transform.apply(to: image).image, mask: transform.applyToLabels(mask), transform: transform)
     }
 }

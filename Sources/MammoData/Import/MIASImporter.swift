@@ -46,18 +46,17 @@ public struct MIASImporter: Sendable {
             for lesion in lesions { Self.drawDisc(lesion.circle!, into: &mask) }
             let number = Int(reference.dropFirst(3)) ?? 0
             let laterality: Orientation.Laterality = number % 2 == 0 ? .left : .right
-            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: nil, scale: options.scale)
+            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: nil, options: options)
             let label: ImageLabel = lesions.isEmpty ? .normal
                 : (lesions.contains { $0.severity == "M" } ? .malignant : .benign)
             let types = Set(lesions.map(\.lesionType)).subtracting([""]).sorted().joined(separator: "+")
             let entry = DatasetEntry(id: reference, split: splits[Self.patientID(reference)]!, patientID: Self.patientID(reference),
                                      source: "mias:\(reference)", label: label, lesionType: types,
                                      laterality: laterality.rawValue, view: "MLO")
-            try writer.add(entry, image: prepared.image, mask: prepared.mask)
+            try writer.add(entry, prepared: prepared)
         }
         log.finish()
-        return try writer.finish(provenance: DatasetProvenance(importer: "mias", sources: [root], options: options.recorded,
-                                                               seed: options.seed, skipped: log.skipped))
+        return try writer.finish(provenance: options.provenance(importer: "mias", sources: [root], skipped: log.skipped))
     }
 
     /// `mias_001` for mdb001 and mdb002.

@@ -84,8 +84,7 @@ public struct VinDrImporter: Sendable {
         }
         if let error = failures.error { throw error }
         log.finish()
-        var provenance = DatasetProvenance(importer: "vindr-mammo", sources: [root], options: options.recorded,
-                                           seed: options.seed, skipped: log.skipped)
+        var provenance = options.provenance(importer: "vindr-mammo", sources: [root], skipped: log.skipped)
         provenance.options["masks"] = "bounding boxes filled (VinDr-Mammo has no outlines); lesion types end in -box"
         provenance.options["label"] = "BI-RADS proxy (no pathology): 1 normal, 2-3 benign, 4-5 malignant"
         provenance.options["split"] = "official training/test; val carved from training by study (patient proxy)"
@@ -146,12 +145,12 @@ public struct VinDrImporter: Sendable {
         }
         let laterality = Orientation.Laterality(code: breast.laterality) ?? file.laterality.flatMap(Orientation.Laterality.init(code:))
             ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, scale: options.scale)
+        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
         let entry = DatasetEntry(id: DatasetEntry.sanitizedID("VinDr_" + breast.imageID), split: split, patientID: DatasetEntry.sanitizedID(breast.studyID),
                                  source: "vindr-mammo:\(item)", label: drawn.isEmpty ? label : (label == .normal ? .benign : label),
                                  lesionType: FindingCategory.lesionType(drawn, boxes: true),
                                  laterality: laterality.rawValue, view: breast.view.isEmpty ? (file.viewPosition?.uppercased() ?? "") : breast.view)
-        try writer.add(entry, image: prepared.image, mask: prepared.mask)
+        try writer.add(entry, prepared: prepared)
     }
 
     static func readBreasts(_ path: String) throws -> [Breast] {

@@ -1,4 +1,5 @@
 import Engine
+import MammoData
 
 /// A network rebuilt from a checkpoint: MammoSeg checkpoints say their architecture,
 /// size and width in metadata; for others (e.g. a PyTorch state_dict) the caller supplies them.
@@ -6,6 +7,9 @@ public struct LoadedModel {
     public let model: any SegmentationModel
     public let size: Int
     public let checkpoint: Checkpoint
+    /// How the training images were prepared (metadata `preprocessing`); the study's default
+    /// for checkpoints that do not say (older MammoSeg ones, PyTorch state_dicts).
+    public let preprocessing: PreprocessingPolicy
 
     public init(checkpoint path: String, architecture: String? = nil, width: Double? = nil, size: Int? = nil) throws {
         let checkpoint = try Checkpoint.load(path)
@@ -43,5 +47,6 @@ public struct LoadedModel {
         model = try makeModel(arch, width: width, seed: 0)
         _ = try checkpoint.apply(to: model.parameters, strict: true)
         self.checkpoint = checkpoint
+        preprocessing = try PreprocessingPolicy.fromCheckpointMetadata(checkpoint.metadata, file: path)
     }
 }

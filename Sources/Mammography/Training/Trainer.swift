@@ -229,12 +229,15 @@ public final class Trainer {
     // MARK: Checkpoints
 
     /// `epoch`: completed epochs; `next_batch`: the first batch of epoch `epoch` still to run;
-    /// `epoch_loss_sum`/`epoch_steps`: the loss so far of that epoch (mid-epoch saves only).
+    /// `epoch_loss_sum`/`epoch_steps`: the loss so far of that epoch (mid-epoch saves only);
+    /// `preprocessing`: the dataset's policy as JSON, when it has one.
     /// Doubles are written with `description`, which round-trips exactly.
     func checkpointMetadata(epoch: Int, nextBatch: Int, epochLoss: (sum: Double, steps: Int)?) -> [String: String] {
         var metadata = ["arch": configuration.architecture, "size": String(configuration.size),
                         "width": String(configuration.width), "epoch": String(epoch), "next_batch": String(nextBatch),
                         "seed": String(configuration.seed), "best_score": String(bestScore)]
+        // So `predict` prepares a raw file as this dataset's images were.
+        if let policy = dataset.preprocessing { metadata[PreprocessingPolicy.metadataKey] = policy.jsonString }
         if let epochLoss {
             metadata["epoch_loss_sum"] = String(epochLoss.sum)
             metadata["epoch_steps"] = String(epochLoss.steps)

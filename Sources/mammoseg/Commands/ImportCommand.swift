@@ -9,7 +9,10 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import CBIS-DDSM, mini-MIAS, INbreast, VinDr-Mammo or a folder of images and masks into a prepared dataset.",
         discussion: """
             Output: DATASET/manifest.csv, images/ID.png (16-bit, chest wall at the left edge), \
-            masks/ID.png (8-bit 0/255), dataset.json. Splits are by patient; no patient is in two splits.
+            masks/ID.png (8-bit 0/255), dataset.json. Splits are by patient; no patient is in two splits. \
+            Every image is prepared as `predict` prepares a raw file: breast mask (labels, borders and \
+            background become 0), chest wall left, crop to the breast, longest side 640 (--longest-side), \
+            with the per-image transform in the manifest; --scale or --no-preprocessing keep the whole image.
             """,
         subcommands: [CBISDDSM.self, MIAS.self, INbreast.self, VinDr.self, Folder.self]
     )
@@ -25,6 +28,8 @@ struct ImportCommand: ParsableCommand {
         @Flag(help: "Replace a dataset already in --out.") var overwrite = false
         @Flag(help: "No progress bar.") var quiet = false
         @OptionGroup var limits: ReadLimitOptions
+        @OptionGroup var preprocessing: PreprocessingOptions
+        @Flag(help: "No breast mask or crop: mirror and scale (--longest-side, --scale) only.") var noPreprocessing = false
 
         func validate() throws {
             if longestSide != nil && scale != nil { throw ValidationError("give --longest-side or --scale, not both") }
@@ -42,7 +47,10 @@ struct ImportCommand: ParsableCommand {
 
         func options(testFraction: Double = 0) -> ImportOptions {
             let scaling: Resampling.Scale = longestSide.map { .longestSide($0) } ?? scale.map { .factor($0) } ?? .original
-            return ImportOptions(scale: scaling, seed: seed, valFraction: valFraction, testFraction: testFraction, overwrite: overwrite)
+            var policy = preprocessing.policy(base: .standard)
+            if let longestSide { policy.targetLongestSide = longestSide }
+            return ImportOptions(scale: scaling, seed: seed, valFraction: valFraction, testFraction: testFraction, overwrite: overwrite,
+                                 preprocessing: noPreprocessing || scale != nil ? nil : policy)
         }
 
         /// Runs an importer with a log on stderr and prints the one-line summary.

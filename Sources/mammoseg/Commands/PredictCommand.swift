@@ -10,6 +10,10 @@ struct PredictCommand: ParsableCommand {
         discussion: """
         For each input writes, into --out: NAME_probability.png (16-bit gray, p·65535), NAME_heatmap.png (the map in \
         colour over the mammogram, with a colour-scale legend), and with --mask NAME_mask.png (p > threshold). \
+        Every map has the input's own rows × columns (never flipped or cropped) and is 0 outside the breast: the \
+        input is prepared as the training images were (the checkpoint's preprocessing policy, or the study's \
+        default: breast mask, chest wall left, crop, longest side 640), run at that scale and mapped back. \
+        --no-preprocessing runs the image as given. \
         Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
         3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image.
         """)
@@ -25,6 +29,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
     @OptionGroup var engine: BackendOptions
     @OptionGroup var limits: ReadLimitOptions
+    @OptionGroup var preprocessingOptions: PreprocessingOptions
+    @Flag(help: "Run the image as given: no breast mask, flip, crop or scaling.") var noPreprocessing = false
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input image") }
@@ -50,10 +56,15 @@ struct PredictCommand: ParsableCommand {
             predictor.testTimeFlips = tta
             predictor.maxWholePixels = tileSize * tileSize * 4
             let bar = ProgressBar(label: "predict", total: inputs.count)
+            let preprocessing = Preprocessing(policy: preprocessingOptions.policy(base: loaded.preprocessing))
             for (i, path) in inputs.enumerated() {
-                let image = try ImageFile.readGray(path)
+                let source = try SourceImage.read(path, intensity: noPreprocessing ? .fullRange : preprocessing.policy.intensity)
+                let image = source.image
                 let input = image.normalized()
-                let p = try predictor.probability(image: input, width: image.width, height: image.height)
+                let p = noPreprocessing
+                    ? try predictor.probability(image: input, width: image.width, height: image.height)
+                    : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing, laterality: source.laterality,
+                                                          pixelSpacing: source.pixelSpacing).probability
                 let stem = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
                               to: stem + "_probability.png")
