@@ -11,11 +11,15 @@ struct PredictCommand: ParsableCommand {
         For each input writes, into --out: NAME_probability.png (16-bit gray, p·65535), NAME_heatmap.png (the map in \
         colour over the mammogram, with a colour-scale legend), and with --mask NAME_mask.png (p > threshold). \
         Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
-        3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image.
+        3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image. \
+        --data DATASET [--split S] instead of inputs predicts the split's prepared images, named by dataset id \
+        (ID_probability.png, ready for evaluate --maps).
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
-    @Argument(help: "Input images.") var inputs: [String]
+    @Argument(help: "Input images.") var inputs: [String] = []
+    @Option(help: "Instead of inputs: a prepared dataset; predicts its --split, files named by id.") var data: String?
+    @Option(help: "With --data: train, val or test.") var split: String = "test"
     @Option(help: "Output folder.") var out: String
     @Option(help: "Probability threshold for --mask.") var threshold: Double = 0.5
     @Flag(help: "Also write the hard mask.") var mask = false
@@ -26,7 +30,8 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var engine: BackendOptions
 
     func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("give at least one input image") }
+        guard inputs.isEmpty != (data == nil) else { throw ValidationError("give input images or --data, not both or neither") }
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train, val or test, not '\(split)'") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
     }
 
@@ -46,12 +51,24 @@ struct PredictCommand: ParsableCommand {
             let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
             predictor.testTimeFlips = tta
             predictor.maxWholePixels = tileSize * tileSize * 4
-            let bar = ProgressBar(label: "predict", total: inputs.count)
-            for (i, path) in inputs.enumerated() {
-                let image = try ImageFile.readGray(path)
+            // Each job: where the image comes from, and the file stem its outputs get.
+            var jobs: [(load: () throws -> GrayImage, name: String)] = inputs.map { path in
+                ({ try ImageFile.readGray(path) }, ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+            }
+            if let data {
+                let dataset = try PreparedDataset(root: data)
+                let entries = dataset.entries(split: Split(rawValue: split)!)
+                guard !entries.isEmpty else {
+                    throw TrainingError.configuration("\(data): the \(split) split is empty; choose another --split")
+                }
+                jobs = entries.map { entry in ({ try dataset.loadImage(entry) }, entry.id) }
+            }
+            let bar = ProgressBar(label: "predict", total: jobs.count)
+            for (i, job) in jobs.enumerated() {
+                let image = try job.load()
                 let input = image.normalized()
                 let p = try predictor.probability(image: input, width: image.width, height: image.height)
-                let stem = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let stem = out + "/" + job.name
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
                               to: stem + "_probability.png")
                 try PNG.write(Heatmap.overlay(image: input, probability: p, width: image.width, height: image.height),
@@ -62,7 +79,7 @@ struct PredictCommand: ParsableCommand {
                 }
                 bar.update(i + 1)
             }
-            print("wrote \(inputs.count) heatmap(s) to \(out)")
+            print("wrote \(jobs.count) heatmap(s) to \(out)")
         } catch let exit as ExitCode {
             throw exit
         } catch {
