@@ -18,7 +18,7 @@ enum DamagedCodestreams {
 
     static func assertByteFlipsAreSafe(_ data: [UInt8], decode: ([UInt8]) throws -> DecodedImage,
                                        file: StaticString = #filePath, line: UInt = #line) {
-        var generator = SplitMix64(seed: UInt64(data.count))
+        var generator = SplitMix64(state: UInt64(data.count))
         let positions = Array(0..<min(48, data.count)) + (0..<64).map { _ in Int(generator.next() % UInt64(data.count)) }
         for position in positions {
             var damaged = data
@@ -31,18 +31,5 @@ enum DamagedCodestreams {
                 XCTAssertTrue(error is CodecError, "byte \(position) flipped: \(error)", file: file, line: line)
             }
         }
-    }
-}
-
-/// A tiny deterministic generator, so a failing damage case can be replayed.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
