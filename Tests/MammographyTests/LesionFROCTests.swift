@@ -106,15 +106,28 @@ final class LesionFROCTests: XCTestCase {
     }
 
     func testNonMaximumSuppressionKeepsOnePeakPerRadius() {
-        let options = FROCOptions(smoothingSigma: 0)
+        let options = FROCOptions(smoothingSigma: 0, scoreLevels: 0)
         var map: [Float] = empty()
-        paint(&map, x: 10, y: 10, w: 3, h: 3, 0.5)   // a plateau: one candidate, its first pixel
+        paint(&map, x: 10, y: 10, w: 3, h: 3, 0.5)   // a plateau: one candidate, at its centre
         map[10 * size + 40] = 0.6; map[10 * size + 48] = 0.4   // 8 apart: the lower is suppressed
         map[40 * size + 40] = 0.6; map[40 * size + 49] = 0.4   // 9 apart: both kept
         map[60 * size + 60] = 0.005                            // below 0.01: ignored
         let candidates = PeakCandidates.find(in: map, width: size, height: size, options: options)
-        XCTAssertEqual(candidates.map { [$0.x, $0.y] }, [[40, 10], [40, 40], [10, 10], [49, 40]])
+        XCTAssertEqual(candidates.map { [$0.x, $0.y] }, [[40, 10], [40, 40], [11, 11], [49, 40]])
         XCTAssertEqual(candidates.map(\.score), [0.6, 0.6, 0.5, 0.4])
+    }
+
+    func testAFlatMapIsOnePeakNotAGrid() {
+        let flat = [Float](repeating: 0.52, count: size * size)
+        let candidates = PeakCandidates.find(in: flat, width: size, height: size, options: FROCOptions())
+        XCTAssertEqual(candidates.count, 1)
+        XCTAssertEqual(candidates.first.map { [$0.x, $0.y] }, [31, 31])
+    }
+
+    func testScoresAreRoundedAsA16BitPNGStoresThem() {
+        let map: [Float] = [0.123456789, 1.5, -0.2, 0.5]
+        let stored = try! Heatmap.probabilityImage(probability: map, width: 2, height: 2).normalized()
+        XCTAssertEqual(PeakCandidates.quantized(map, levels: 65535), stored)
     }
 
     func testFiltersMatchTheirDefinitions() {

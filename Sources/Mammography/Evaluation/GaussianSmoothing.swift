@@ -1,8 +1,8 @@
 import Foundation
 
-/// Separable Gaussian blur of a row-major map. Taps reach ⌈3σ⌉ pixels; at the border the
-/// kernel is renormalised over the taps inside the image, so a flat map stays flat and a
-/// peak near the edge is not darkened.
+/// Separable Gaussian blur of a row-major map. Taps reach ⌈3σ⌉ pixels; beyond the border
+/// the edge pixel repeats, so a flat map stays exactly flat (every pixel sums the same
+/// weights over the same value) and a peak near the edge is not darkened.
 public enum GaussianSmoothing {
     /// The normalised 1-D kernel, `2·⌈3σ⌉ + 1` taps. σ ≤ 0 gives the identity `[1]`.
     public static func kernel(sigma: Double) -> [Float] {
@@ -30,14 +30,12 @@ public enum GaussianSmoothing {
                 for line in 0..<lines {
                     let base = line * lineStep
                     for i in 0..<length {
-                        let lo = max(0, i - radius), hi = min(length - 1, i + radius)
-                        var sum: Float = 0, weight: Float = 0
-                        for j in lo...hi {
-                            let w = taps[j - i + radius]
-                            sum += w * src[base + j * step]
-                            weight += w
+                        var sum: Float = 0
+                        for k in 0..<taps.count {
+                            let j = min(max(i + k - radius, 0), length - 1)
+                            sum += taps[k] * src[base + j * step]
                         }
-                        dst[base + i * step] = sum / weight
+                        dst[base + i * step] = sum
                     }
                 }
             }
