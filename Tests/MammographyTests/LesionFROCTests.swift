@@ -81,7 +81,7 @@ final class LesionFROCTests: XCTestCase {
     }
 
     func testHitToleranceIsADiscOfRadiusFour() {
-        let options = FROCOptions(smoothingSigma: 0, suppressionRadius: 0)
+        let options = FROCOptions(smoothingSigma: 0, suppressionRadius: 0, scoreLevels: 0)
         var mask: [UInt8] = empty()
         mask[20 * size + 20] = 255
         func judge(_ x: Int, _ y: Int) -> ImageDetections {
