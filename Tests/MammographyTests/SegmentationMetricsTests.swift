@@ -81,50 +81,6 @@ final class SegmentationMetricsTests: XCTestCase {
         for yy in y..<(y + h) { for xx in x..<(x + w) { array[yy * width + xx] = value } }
     }
 
-    func testFROCHitNeedsIoUAtLeastOneFifth() {
-        let width = 20, height = 20
-        var mask = [UInt8](repeating: 0, count: 400)
-        paint(&mask, width: width, x: 2, y: 2, w: 5, h: 2, 1)            // lesion of 10 px
-        var hit = [Float](repeating: 0, count: 400)
-        paint(&hit, width: width, x: 2, y: 2, w: 5, h: 8, 0.9)           // 40 px covering it: IoU 0.25
-        var miss = [Float](repeating: 0, count: 400)
-        paint(&miss, width: width, x: 2, y: 2, w: 5, h: 11, 0.9)         // 55 px: IoU 0.18
-        var froc = LesionFROC(thresholds: [0.5])
-        froc.add(probability: hit, mask: mask, width: width, height: height)
-        XCTAssertEqual(froc.points[0].sensitivity, 1)
-        XCTAssertEqual(froc.points[0].falsePositivesPerImage, 0)
-        froc = LesionFROC(thresholds: [0.5])
-        froc.add(probability: miss, mask: mask, width: width, height: height)
-        XCTAssertEqual(froc.points[0].sensitivity, 0)
-        XCTAssertEqual(froc.points[0].falsePositivesPerImage, 1)
-    }
-
-    func testFROCSensitivityInterpolatesOnTheCurve() {
-        // Four images: lesion found at p = 0.9 (image 0) and p = 0.48 (image 1); false
-        // blobs at p = 0.48 (image 2) and p = 0.3 (image 3).
-        let width = 10, height = 10
-        func lesionImage(_ p: Float) -> ([Float], [UInt8]) {
-            var map = [Float](repeating: 0, count: 100), mask = [UInt8](repeating: 0, count: 100)
-            paint(&map, width: width, x: 3, y: 3, w: 3, h: 3, p)
-            paint(&mask, width: width, x: 3, y: 3, w: 3, h: 3, 255)
-            return (map, mask)
-        }
-        func normalImage(_ p: Float) -> ([Float], [UInt8]) {
-            var map = [Float](repeating: 0, count: 100)
-            paint(&map, width: width, x: 1, y: 1, w: 2, h: 2, p)
-            return (map, [UInt8](repeating: 0, count: 100))
-        }
-        var froc = LesionFROC()
-        for (map, mask) in [lesionImage(0.9), lesionImage(0.48), normalImage(0.48), normalImage(0.3)] {
-            froc.add(probability: map, mask: mask, width: width, height: height)
-        }
-        XCTAssertEqual(froc.lesionCount, 2)
-        // Curve: (0, 0) → (0, 0.5) for 0.48 ≤ t < 0.9 → (0.25, 1) for 0.3 ≤ t < 0.48 → (0.5, 1).
-        XCTAssertEqual(froc.sensitivity(atFalsePositivesPerImage: 0.1)!, 0.5 + 0.5 * 0.1 / 0.25, accuracy: 1e-9)
-        XCTAssertEqual(froc.sensitivity(atFalsePositivesPerImage: 0.5)!, 1, accuracy: 1e-9)
-        XCTAssertEqual(froc.sensitivity(atFalsePositivesPerImage: 2)!, 1, accuracy: 1e-9)
-    }
-
     func testEvaluateReportsEveryDefinition() throws {
         let width = 10, height = 10
         var mask = [UInt8](repeating: 0, count: 100)

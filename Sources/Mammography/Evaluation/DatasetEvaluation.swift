@@ -16,21 +16,20 @@ public enum SegmentationEvaluation {
             let input = image.normalized()
             let p = try predictor.probability(image: input, width: image.width, height: image.height)
             samples.append(SegmentationSample(id: entry.id, width: image.width, height: image.height, probability: p,
-                                              mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: input))
+                                              mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: input,
+                                              patientID: entry.patientID))
             progress?(i + 1, entries.count)
         }
         return samples
     }
 
-    /// `frocThresholds`: the probability levels of the lesion FROC sweep; validation during
-    /// training passes a short list because labelling components at every level dominates its cost.
     public static func evaluate(model: any SegmentationModel, backend: Backend, dataset: PreparedDataset,
                                 entries: [DatasetEntry], size: Int, threshold: Float = 0.5, flips: Bool = false,
-                                frocThresholds: [Float] = LesionFROC.defaultThresholds,
+                                froc: FROCOptions = FROCOptions(), bootstrapReplicates: Int = 0, seed: UInt64 = 0,
                                 progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationReport {
         try SegmentationMetrics.evaluate(samples: samples(model: model, backend: backend, dataset: dataset, entries: entries,
                                                           size: size, flips: flips, progress: progress),
-                                         threshold: threshold, frocThresholds: frocThresholds)
+                                         threshold: threshold, froc: froc, bootstrapReplicates: bootstrapReplicates, seed: seed)
     }
 }
 
@@ -47,6 +46,7 @@ extension EvaluationReport {
         put("fp_rate_normal", negativeImages.falsePositiveRate)
         put("auc_max", imageLevel.aucMax)
         put("froc_sens_at_1fp", lesions.sensitivityAtFalsePositives["1"] ?? nil)
+        put("froc_cpm", lesions.cpm)
         return row
     }
 }

@@ -46,15 +46,25 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     }
     public var imageLevel: ImageLevel
 
-    /// Lesion-level FROC.
+    /// Lesion-level FROC (`LesionFROC`).
     public struct Lesions: Codable, Equatable, Sendable {
         public var lesionCount: Int
-        public var minimumIoU: Double
-        /// Sensitivity at 0.1, 0.5, 1 and 2 false positives per image, keyed "0.1", "0.5", "1", "2".
+        public var options: FROCOptions
+        /// Sensitivity at each of `options.falsePositiveRates`, keyed "0.125", "0.25", "0.5", "1", "2", "4";
+        /// `null` beyond `maximumFalsePositivesPerImage` (not reached) or without lesions.
         public var sensitivityAtFalsePositives: [String: Double?]
+        /// FP/image with every candidate kept: the curve ends here.
+        public var maximumFalsePositivesPerImage: Double
+        /// Mean sensitivity over `cpmRates`, the reported rates the curve reaches.
+        public var cpm: Double?
+        public var cpmRates: [Double]
+        /// The staircase's corners, highest threshold first.
         public var curve: [LesionFROC.Point]
     }
     public var lesions: Lesions
+
+    /// Bootstrap intervals by patient (`nil` when not asked for, e.g. during training).
+    public var confidenceIntervals: ConfidenceIntervals?
 
     /// Pretty-printed JSON with sorted keys (stable diffs between runs).
     public func json() throws -> Data {
@@ -65,7 +75,15 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
 
     /// The headline numbers as `(metric, value)` rows, in reading order.
     public var rows: [(metric: String, value: String)] {
+        rowsWithIntervals.map { ($0.metric, $0.value) }
+    }
+
+    /// `rows` with the key of each row's bootstrap interval (`ConfidenceIntervals.keys`), if it has one.
+    var rowsWithIntervals: [(metric: String, value: String, interval: String?)] {
         func f(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "n/a" }
+        let intervalKeys = ["Dice, pooled (positive images)": "dice", "IoU, pooled (positive images)": "iou",
+                            "negative-image FP rate (breast px)": "fp_rate_normal", "image AUC (max)": "auc_max",
+                            "FROC CPM (mean over reached rates)": "froc_cpm"]
         var rows: [(String, String)] = [
             ("images (positive / negative)", "\(imageCount) (\(positiveImageCount) / \(negativeImageCount))"),
             ("threshold", f(threshold)),
@@ -86,19 +104,35 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             ("seed rule precision", f(imageLevel.seedRule.precision)),
             ("lesions", "\(lesions.lesionCount)"),
         ]
-        for rate in LesionFROC.reportedFalsePositiveRates {
+        for rate in lesions.options.falsePositiveRates {
             let key = Self.rateKey(rate)
             rows.append(("FROC sensitivity @ \(key) FP/image", f(lesions.sensitivityAtFalsePositives[key] ?? nil)))
         }
-        return rows
+        var keys = intervalKeys
+        for rate in lesions.options.falsePositiveRates {
+            keys["FROC sensitivity @ \(Self.rateKey(rate)) FP/image"] = "froc_sens_at_" + Self.rateKey(rate)
+        }
+        rows.append(("FROC CPM (mean over reached rates)", f(lesions.cpm)))
+        rows.append(("FROC highest FP/image reached", f(lesions.maximumFalsePositivesPerImage)))
+        return rows.map { ($0.0, $0.1, keys[$0.0]) }
     }
 
-    /// An aligned two-column text table of `rows`.
+    /// An aligned text table of `rows`; with intervals, a third column holds them ("n/a" when
+    /// no replicate defined the metric).
     public func textTable() -> String {
-        TextTable(header: ["metric", "value"], rows: rows.map { [$0.metric, $0.value] }, rightAligned: [1]).render()
+        guard let ci = confidenceIntervals else {
+            return TextTable(header: ["metric", "value"], rows: rows.map { [$0.metric, $0.value] }, rightAligned: [1]).render()
+        }
+        let header = "\(Int((ci.level * 100).rounded())) % CI (\(ci.replicates) patient bootstraps)"
+        let table = rowsWithIntervals.map { row -> [String] in
+            guard let key = row.interval else { return [row.metric, row.value, ""] }
+            guard let interval = ci.intervals[key] else { return [row.metric, row.value, "n/a"] }
+            return [row.metric, row.value, String(format: "[%.4f, %.4f]", interval.lower, interval.upper)]
+        }
+        return TextTable(header: ["metric", "value", header], rows: table, rightAligned: [1, 2]).render()
     }
 
-    /// "0.1", "0.5", "1", "2": the JSON key of an FP/image budget.
+    /// "0.125", "0.5", "1": the JSON key of an FP/image budget.
     static func rateKey(_ rate: Double) -> String {
         rate == rate.rounded() ? String(Int(rate)) : String(rate)
     }

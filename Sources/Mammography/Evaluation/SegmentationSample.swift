@@ -13,17 +13,21 @@ public struct SegmentationSample: Sendable {
     public var probability: [Float]
     public var mask: [UInt8]
     public var breast: [Bool]?
+    /// The woman the image belongs to: confidence intervals resample patients, not images.
+    public var patientID: String?
 
-    public init(id: String, width: Int, height: Int, probability: [Float], mask: [UInt8], breast: [Bool]? = nil) {
+    public init(id: String, width: Int, height: Int, probability: [Float], mask: [UInt8], breast: [Bool]? = nil,
+                patientID: String? = nil) {
         self.id = id; self.width = width; self.height = height
-        self.probability = probability; self.mask = mask; self.breast = breast
+        self.probability = probability; self.mask = mask; self.breast = breast; self.patientID = patientID
     }
 
     /// A sample whose breast region is derived from the model input image
     /// (intensities in [0, 1]) with `BreastMask.threshold`.
-    public init(id: String, width: Int, height: Int, probability: [Float], mask: [UInt8], image: [Float]) {
+    public init(id: String, width: Int, height: Int, probability: [Float], mask: [UInt8], image: [Float],
+                patientID: String? = nil) {
         self.init(id: id, width: width, height: height, probability: probability, mask: mask,
-                  breast: BreastMask.threshold(image: image))
+                  breast: BreastMask.threshold(image: image), patientID: patientID)
     }
 
     /// An image is positive (abnormal) when its mask marks at least one pixel.

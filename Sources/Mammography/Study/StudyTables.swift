@@ -5,7 +5,7 @@ public enum StudyTables {
     /// Segmentation quality and cost: Dice and IoU (pooled, positive images), false-positive
     /// pixel rate on normal images, input–probability correlation on normal images.
     public static let metricColumns = ["dice", "iou", "fp_rate_normal", "corr_input_prob_normal", "auc_max",
-                                       "seconds_per_epoch", "parameters"]
+                                       "froc_sens_at_1fp", "froc_cpm", "seconds_per_epoch", "parameters"]
     /// Checkerboard energy: of the probability map (prob_), of the first scored upsampling
     /// layer (first_up_) and mean over all upsampling layers' feature maps (up_), on the
     /// measurement images at initialisation and after training, and the probe's texture
@@ -76,7 +76,9 @@ public enum StudyTables {
 
         Dice, IoU: pooled over positive images. fp_rate_normal: fraction of breast pixels with p > threshold on \
         normal images. corr_input_prob_normal: mean per-image Pearson correlation of input intensity and \
-        probability over breast pixels of normal images. auc_max: image-level ROC AUC of the map's maximum.
+        probability over breast pixels of normal images. auc_max: image-level ROC AUC of the map's maximum. \
+        froc_sens_at_1fp, froc_cpm: lesion FROC (peaks of the smoothed map, hit within 4 px of a lesion) \
+        sensitivity at 1 false positive per image and its mean over 0.125–4 FP/image (the rates the curve reaches).
 
         \(metrics(results).markdown())
         ## Checkerboard energy fraction

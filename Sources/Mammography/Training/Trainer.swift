@@ -201,8 +201,7 @@ public final class Trainer {
         }
         let report = try SegmentationEvaluation.evaluate(model: model, backend: backend, dataset: dataset,
                                                          entries: entries, size: configuration.size,
-                                                         threshold: Float(configuration.threshold),
-                                                         frocThresholds: [0.5, 0.9])
+                                                         threshold: Float(configuration.threshold))
         return report.summaryMetrics(prefix: "val_")
     }
 

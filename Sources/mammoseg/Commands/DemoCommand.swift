@@ -81,7 +81,8 @@ struct DemoCommand: ParsableCommand {
             let test = dataset.entries(split: .test)
             let bar = ProgressBar(label: "evaluate", total: test.count)
             let report = try SegmentationEvaluation.evaluate(model: trainer.model, backend: backend, dataset: dataset,
-                                                             entries: test, size: size) { done, _ in bar.update(done) }
+                                                             entries: test, size: size, bootstrapReplicates: 2000,
+                                                             seed: seed) { done, _ in bar.update(done) }
             try writeFileAtomically(report.json(), to: out + "/evaluation.json")
             print(report.textTable())
 

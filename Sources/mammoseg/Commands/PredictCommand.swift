@@ -15,11 +15,15 @@ struct PredictCommand: ParsableCommand {
         default: breast mask, chest wall left, crop, longest side 640), run at that scale and mapped back. \
         --no-preprocessing runs the image as given. \
         Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
-        3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image.
+        3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image. \
+        --data DATASET [--split S] instead of inputs predicts the split's prepared images, named by dataset id \
+        (ID_probability.png, ready for evaluate --maps).
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
-    @Argument(help: "Input images.") var inputs: [String]
+    @Argument(help: "Input images.") var inputs: [String] = []
+    @Option(help: "Instead of inputs: a prepared dataset; predicts its --split, files named by id.") var data: String?
+    @Option(help: "With --data: train, val or test.") var split: String = "test"
     @Option(help: "Output folder.") var out: String
     @Option(help: "Probability threshold for --mask.") var threshold: Double = 0.5
     @Flag(help: "Also write the hard mask.") var mask = false
@@ -33,7 +37,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Run the image as given: no breast mask, flip, crop or scaling.") var noPreprocessing = false
 
     func validate() throws {
-        guard !inputs.isEmpty else { throw ValidationError("give at least one input image") }
+        guard inputs.isEmpty != (data == nil) else { throw ValidationError("give input images or --data, not both or neither") }
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train, val or test, not '\(split)'") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
         if let width { try FlagCheck.width(width) }
         if let tile { try FlagCheck.integer(tile, "--tile", in: 1...Architecture.maximumInputSide) }
@@ -55,17 +60,39 @@ struct PredictCommand: ParsableCommand {
             let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
             predictor.testTimeFlips = tta
             predictor.maxWholePixels = tileSize * tileSize * 4
-            let bar = ProgressBar(label: "predict", total: inputs.count)
             let preprocessing = Preprocessing(policy: preprocessingOptions.policy(base: loaded.preprocessing))
-            for (i, path) in inputs.enumerated() {
-                let source = try SourceImage.read(path, intensity: noPreprocessing ? .fullRange : preprocessing.policy.intensity)
-                let image = source.image
+            // Each job: the image (raw files are prepared as training images were and mapped back;
+            // a prepared dataset's images are already in the training geometry) and its file stem.
+            typealias Job = (predict: () throws -> (image: GrayImage, probability: [Float]), name: String)
+            var jobs: [Job] = inputs.map { path in
+                ({
+                    let source = try SourceImage.read(path, intensity: noPreprocessing ? .fullRange : preprocessing.policy.intensity)
+                    let image = source.image
+                    let p = noPreprocessing
+                        ? try predictor.probability(image: image.normalized(), width: image.width, height: image.height)
+                        : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing, laterality: source.laterality,
+                                                              pixelSpacing: source.pixelSpacing).probability
+                    return (image, p)
+                }, ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+            }
+            if let data {
+                let dataset = try PreparedDataset(root: data)
+                let entries = dataset.entries(split: Split(rawValue: split)!)
+                guard !entries.isEmpty else {
+                    throw TrainingError.configuration("\(data): the \(split) split is empty; choose another --split")
+                }
+                jobs = entries.map { entry in
+                    ({
+                        let image = try dataset.loadImage(entry)
+                        return (image, try predictor.probability(image: image.normalized(), width: image.width, height: image.height))
+                    }, entry.id)
+                }
+            }
+            let bar = ProgressBar(label: "predict", total: jobs.count)
+            for (i, job) in jobs.enumerated() {
+                let (image, p) = try job.predict()
                 let input = image.normalized()
-                let p = noPreprocessing
-                    ? try predictor.probability(image: input, width: image.width, height: image.height)
-                    : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing, laterality: source.laterality,
-                                                          pixelSpacing: source.pixelSpacing).probability
-                let stem = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let stem = out + "/" + job.name
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
                               to: stem + "_probability.png")
                 try PNG.write(Heatmap.overlay(image: input, probability: p, width: image.width, height: image.height),
@@ -76,7 +103,7 @@ struct PredictCommand: ParsableCommand {
                 }
                 bar.update(i + 1)
             }
-            print("wrote \(inputs.count) heatmap(s) to \(out)")
+            print("wrote \(jobs.count) heatmap(s) to \(out)")
         } catch let exit as ExitCode {
             throw exit
         } catch {
