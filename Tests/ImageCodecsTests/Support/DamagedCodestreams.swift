@@ -18,7 +18,7 @@ enum DamagedCodestreams {
 
     static func assertByteFlipsAreSafe(_ data: [UInt8], decode: ([UInt8]) throws -> DecodedImage,
                                        file: StaticString = #filePath, line: UInt = #line) {
-        var generator = SplitMix64(state: UInt64(data.count))  // JPEGFixtures' generator
+        var generator = SplitMix64(seed: UInt64(data.count))  // JPEGFixtures' generator
         let positions = Array(0..<min(48, data.count)) + (0..<64).map { _ in Int(generator.next() % UInt64(data.count)) }
         for position in positions {
             var damaged = data
