@@ -130,10 +130,44 @@ def main():
     make("dcmtk_jpegls_lossless_8u", lambda o: run(["dcmcjpls", "+el", src8, o]))
     make("gdcm_j2k_lossless_8u", lambda o: run(["gdcmconv", "--j2k", src8, o]))
     make("dcmtk_rle_16u", lambda o: run(["dcmcrle", source("rle16", 16, False, seed=3), o]))
+    # Multi-frame: three JPEG-LS frames behind an Extended Offset Table (pydicom), JPEG lossless
+    # frames behind a Basic Offset Table (DCMTK).
+    make("pydicom_multiframe_eot_jpegls_12u", lambda o: multiframe_eot(o, work, rows, cols))
+    # Colour (mammoseg refuses it with one error line): RGB through DCMTK's baseline encoder.
+    make("dcmtk_colour_rgb_baseline", lambda o: run(["dcmcjpeg", "+eb", colour_source(work, rows, cols), o]))
     shutil.rmtree(work)
     print(f"{len(made)} files written to {args.out}")
     for line in skipped:
         print("skipped:", line, file=sys.stderr)
+
+
+def multiframe_eot(out, work, rows, cols):
+    """Three 12-bit frames, each a JPEG-LS codestream from dcmcjpls, behind an Extended Offset Table."""
+    from pydicom.encaps import encapsulate_extended
+    from pydicom.encaps import generate_frames
+    frames = []
+    for index in range(3):
+        src = os.path.join(work, f"frame{index}.dcm")
+        base_dataset(phantom(rows, cols, 12, False, seed=40 + index), 12, False).save_as(src, enforce_file_format=True)
+        run(["dcmcjpls", "+el", src, src + ".jls.dcm"])
+        compressed = pydicom.dcmread(src + ".jls.dcm")
+        frames.append(next(generate_frames(compressed.PixelData, number_of_frames=1)))
+    ds = pydicom.dcmread(src + ".jls.dcm")
+    ds.NumberOfFrames = 3
+    ds.PixelData, ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths = encapsulate_extended(frames)
+    ds["PixelData"].VR = "OB"
+    ds["PixelData"].is_undefined_length = True
+    ds.save_as(out, enforce_file_format=True)
+
+
+def colour_source(work, rows, cols):
+    ds = base_dataset(phantom(rows, cols, 8, False, seed=5), 8, False)
+    rgb = np.stack([phantom(rows, cols, 8, False, seed=s) for s in (5, 6, 7)], axis=-1).astype(np.uint8)
+    ds.SamplesPerPixel, ds.PhotometricInterpretation, ds.PlanarConfiguration = 3, "RGB", 0
+    ds.PixelData = rgb.tobytes()
+    path = os.path.join(work, "rgb.dcm")
+    ds.save_as(path, enforce_file_format=True)
+    return path
 
 
 def pydicom_j2k(src, out, syntax):

@@ -29,7 +29,7 @@ final class DICOMCorpusTests: XCTestCase {
         process.arguments = ["python3"] + arguments
         process.currentDirectoryURL = repository
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
