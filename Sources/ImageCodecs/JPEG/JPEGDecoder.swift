@@ -14,7 +14,7 @@ public enum JPEGDecoder {
             return try JPEGLosslessDecoder.decode(data, limits: limits)
         case _ where frame.precision == 8:
             return try JPEGTurboDecoder.decode(data, limits: limits)
-        case .baseline, .extendedSequential where frame.entropyCoding == .huffman:
+        case .baseline where frame.entropyCoding == .huffman, .extendedSequential where frame.entropyCoding == .huffman:
             return try JPEGSequentialDecoder.decode(data, limits: limits)
         default:
             throw CodecError("JPEG: \(frame.precision)-bit \(frame.processDescription) JPEG is not supported; re-encode it, e.g. with gdcmconv --raw")
