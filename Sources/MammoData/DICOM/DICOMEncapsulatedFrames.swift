@@ -63,7 +63,7 @@ enum DICOMEncapsulatedFrames {
     private static func endsWithEndMarker(_ fragment: Range<Int>, _ bytes: [UInt8]) -> Bool {
         // Fragments have even length: a one-byte pad (0x00) may follow the marker.
         var end = fragment.upperBound
-        while end > fragment.lowerBound + 1 && bytes[end - 1] == 0 && end > fragment.upperBound - 1 { end -= 1 }
+        if end - fragment.lowerBound > 2 && bytes[end - 1] == 0 { end -= 1 }
         return end - fragment.lowerBound >= 2 && bytes[end - 2] == 0xFF && bytes[end - 1] == 0xD9
     }
 }

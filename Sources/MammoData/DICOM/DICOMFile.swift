@@ -128,7 +128,8 @@ public struct DICOMFile: Sendable {
             frameNumber = 1
         }
         let signed = pixelRepresentation == .signed
-        let semantics = try DICOMPixelSemantics(dataSet, signed: signed, file: path)
+        let semantics = try DICOMPixelSemantics(dataSet, signed: signed, rescale: (rescaleSlope, rescaleIntercept),
+                                                file: path)
         modalityTransform = semantics.modality
         windows = semantics.windows
         voiLookupTables = semantics.voiLookupTables

@@ -6,7 +6,8 @@ struct DICOMPixelSemantics {
     let voiLookupTables: [DICOMLookupTable]
     let padding: ClosedRange<Int32>?
 
-    init(_ dataSet: DICOMDataSet, signed: Bool, file: String) throws {
+    /// `rescale`: RescaleSlope / RescaleIntercept as the caller already read them.
+    init(_ dataSet: DICOMDataSet, signed: Bool, rescale: (slope: Double, intercept: Double), file: String) throws {
         if let table = dataSet[.modalityLUTSequence]?.items?.first {
             let lut = try DICOMLookupTable(item: table, signedInput: signed, what: "the Modality LUT Sequence")
             guard lut.range.lowerBound < lut.range.upperBound else {
@@ -14,8 +15,7 @@ struct DICOMPixelSemantics {
             }
             modality = .lookupTable(lut)
         } else {
-            modality = .rescale(slope: try dataSet.decimal(.rescaleSlope, "RescaleSlope") ?? 1,
-                                intercept: try dataSet.decimal(.rescaleIntercept, "RescaleIntercept") ?? 0)
+            modality = .rescale(slope: rescale.slope, intercept: rescale.intercept)
         }
         windows = try Self.windows(dataSet, file: file)
         // A VOI LUT's input is the modality value, which is signed whenever it can be negative.
