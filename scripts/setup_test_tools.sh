@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite uses as oracles and as other people's encoders, only if missing:
-# DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools (Debian), pydicom with the pylibjpeg plugins (PyPI).
+# DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools (Debian), pydicom with the pylibjpeg plugins,
+# and for the exported ONNX models onnx, onnxruntime, OpenVINO and the PyTorch reference (PyPI).
 set -euo pipefail
 packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools)
 missing=()
@@ -14,8 +15,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-python_packages=(numpy pydicom pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg)
-python3 -c "import numpy, pydicom, pylibjpeg, libjpeg, openjpeg" 2>/dev/null || {
-  echo "setup: installing ${python_packages[*]} (PyPI)"
-  python3 -m pip install -q "${python_packages[@]}"
-}
+# PyPI: "import name=package spec", each installed only when its module does not import.
+python_packages=(
+  numpy=numpy pydicom=pydicom pylibjpeg=pylibjpeg libjpeg=pylibjpeg-libjpeg openjpeg=pylibjpeg-openjpeg
+  onnx=onnx==1.23.2 onnxruntime=onnxruntime==1.31.1 openvino=openvino==2026.4.1
+  torch=torch==2.13.0+cpu safetensors=safetensors
+)
+missing=()
+for entry in "${python_packages[@]}"; do
+  python3 -c "import ${entry%%=*}" 2>/dev/null || missing+=("${entry#*=}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} (PyPI)"
+  python3 -m pip install -q "${missing[@]}"
+fi

@@ -14,6 +14,8 @@ struct MammoSeg: ParsableCommand {
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, SummaryCommand.self,
             // the study
             CompareCommand.self, ProbeCommand.self,
+            // deployment
+            ExportCommand.self,
             // the whole job, and measurements
             DemoCommand.self, BenchCommand.self, LoaderBenchCommand.self, DecodeBenchCommand.self,
         ]

@@ -7,7 +7,7 @@ import Engine
 ///     global_pool                  [N, c(512)]
 ///     fc1 linear →c(512), fc1_relu
 ///     logits linear →2             [N, 2]
-public final class Classifier: SegmentationModel {
+public final class Classifier: SegmentationModel, WalkableNetwork {
     public let architecture = Architecture.classifier
     public let width: Double
     public let encoder: Encoder
@@ -33,13 +33,13 @@ public final class Classifier: SegmentationModel {
         return ctx.named("logits", try logits(h, ctx))
     }
 
-    public func summarize(inputShape: [Int]) -> [LayerSummary] {
-        var s = SummaryBuilder(inputShape: inputShape)
-        encoder.summarize(&s)
+    public func summarize(inputShape: [Int]) -> [LayerSummary] { SummaryBuilder.rows(of: self, inputShape: inputShape) }
+
+    func walk<W: NetworkWalker>(_ s: inout W) {
+        encoder.walk(&s)
         s.globalAveragePool("global_pool")
         s.linear("fc1", fc1)
         s.relu("fc1_relu")
         s.linear("logits", logits)
-        return s.rows
     }
 }

@@ -13,7 +13,7 @@ import Engine
 ///     tconv1 4×4/2 transpose →c(16), tconv1_relu             S
 ///     tconv2 3×3/1 transpose →c(8), tconv2_relu              S
 ///     logits 1×1 conv →2                                     S
-public final class DilatedResize: SegmentationModel {
+public final class DilatedResize: SegmentationModel, WalkableNetwork {
     /// The first S/32 → S/16 step: the seed's resize + conv, or a stride-2 transpose conv
     /// followed by BN + ReLU (its Figures 6–7, which show checkerboard artifacts).
     public enum FirstUpsampling {
@@ -108,9 +108,10 @@ public final class DilatedResize: SegmentationModel {
         return ctx.named(name + "_relu", try Op.relu(y, ctx))
     }
 
-    public func summarize(inputShape: [Int]) -> [LayerSummary] {
-        var s = SummaryBuilder(inputShape: inputShape)
-        encoder.summarize(&s)
+    public func summarize(inputShape: [Int]) -> [LayerSummary] { SummaryBuilder.rows(of: self, inputShape: inputShape) }
+
+    func walk<W: NetworkWalker>(_ s: inout W) {
+        encoder.walk(&s)
         switch up1 {
         case let .resizeConvolution(block):
             s.resize("up1_resize", factor: 2)
@@ -130,6 +131,5 @@ public final class DilatedResize: SegmentationModel {
         s.convTranspose("tconv2", tconv2)
         s.relu("tconv2_relu")
         s.conv("logits", logits)
-        return s.rows
     }
 }

@@ -77,7 +77,7 @@ public final class Encoder: Layer {
         return Features(output: h, skips: skips)
     }
 
-    func summarize(_ builder: inout SummaryBuilder) {
+    func walk<W: NetworkWalker>(_ builder: inout W) {
         for (index, stage) in stages.enumerated() {
             if index > 0 { builder.maxPool(Encoder.poolName(index)) }
             for block in stage { builder.convBNReLU(Encoder.prefix + "." + block.name, block.layer) }

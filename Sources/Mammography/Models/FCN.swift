@@ -15,7 +15,7 @@ import Engine
 /// up2…up7 are 4×4 stride-2 transpose convs, each followed by `<name>_bn` (BN + ReLU) and
 /// `<name>_add` (the skip). `bottleneck` passes each skip through `skip_<source>`, a 1×1
 /// CBR; `resizeMiddle` makes up3…up5 nearest resize ×2 (`<name>_resize`) + 3×3 conv.
-public final class FCN: SegmentationModel {
+public final class FCN: SegmentationModel, WalkableNetwork {
     /// How one step doubles (or, for up1, quintuples) the resolution.
     public enum Upsampling {
         case transposeConvolution(ConvTranspose2D)
@@ -125,13 +125,13 @@ public final class FCN: SegmentationModel {
         return h
     }
 
-    public func summarize(inputShape: [Int]) -> [LayerSummary] {
-        var s = SummaryBuilder(inputShape: inputShape)
-        encoder.summarize(&s)
+    public func summarize(inputShape: [Int]) -> [LayerSummary] { SummaryBuilder.rows(of: self, inputShape: inputShape) }
+
+    func walk<W: NetworkWalker>(_ s: inout W) {
+        encoder.walk(&s)
         s.maxPool("pool5")
         s.convBNReLU("fc1", fc1)
         s.convBNReLU("fc2", fc2)
-        let skipShapes = Dictionary(uniqueKeysWithValues: s.rows.map { ($0.name, $0.outputShape) })
         for step in steps {
             switch step.upsampling {
             case let .transposeConvolution(layer):
@@ -143,8 +143,8 @@ public final class FCN: SegmentationModel {
             s.batchNorm(step.name + "_bn", step.batchNorm)
             if step.name == "up1" { s.add("up1_add", from: "pool5") }
             if let source = step.skipSource {
-                if let bottleneck = step.skipBottleneck, let skipShape = skipShapes[Encoder.prefix + "." + source] {
-                    s.branch(from: skipShape) { $0.convBNReLU("skip_" + source, bottleneck) }
+                if let bottleneck = step.skipBottleneck {
+                    s.branch(from: Encoder.prefix + "." + source) { $0.convBNReLU("skip_" + source, bottleneck) }
                     s.add(step.name + "_add", from: "skip_" + source)
                 } else {
                     s.add(step.name + "_add", from: Encoder.prefix + "." + source)
@@ -152,6 +152,5 @@ public final class FCN: SegmentationModel {
             }
         }
         s.conv("logits", logits)
-        return s.rows
     }
 }

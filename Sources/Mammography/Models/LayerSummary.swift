@@ -18,9 +18,8 @@ public struct LayerSummary: Equatable, Sendable {
 }
 
 /// Walks a network's stages with shapes only — the analytic twin of a forward pass, so
-/// `summary` needs no arithmetic on activations. Each model's `summarize` mirrors its
-/// `callAsFunction` step by step; a test checks the two agree.
-struct SummaryBuilder {
+/// `summary` needs no arithmetic on activations. A test checks it agrees with the forward pass.
+struct SummaryBuilder: NetworkWalker {
     private(set) var shape: [Int]
     private(set) var rows: [LayerSummary] = []
 
@@ -76,12 +75,11 @@ struct SummaryBuilder {
         append(name, "linear", output, parameters: layer.parameters, macs: shape[0] * layer.weight.value.count)
     }
 
-    /// Describes a side branch (a skip's bottleneck) that starts from `branchInput` and
-    /// leaves the main path's shape as it was.
-    mutating func branch(from branchInput: [Int], _ body: (inout SummaryBuilder) -> Void) {
-        var side = SummaryBuilder(inputShape: branchInput)
-        body(&side)
-        rows += side.rows
+    mutating func branch(from source: String, _ body: (inout SummaryBuilder) -> Void) {
+        let mainShape = shape
+        shape = rows.last(where: { $0.name == source })?.outputShape ?? shape
+        body(&self)
+        shape = mainShape
     }
 }
 

@@ -4,6 +4,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case unknownArchitecture(String)
     case invalidWidth(Double)
     case invalidInputShape(architecture: Architecture, shape: [Int], reason: String)
+    /// A network built outside this module, which cannot describe its stages to the exporter.
+    case exportUnsupported(Architecture)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
                 + "use e.g. 1.0 (the seed's channels) or 0.25"
         case let .invalidInputShape(architecture, shape, reason):
             return "\(architecture.rawValue) cannot take input \(shape.map(String.init).joined(separator: "×")): \(reason)"
+        case let .exportUnsupported(architecture):
+            return "this \(architecture.rawValue) network cannot be exported; rebuild it with makeModel(_:width:seed:)"
         }
     }
 }
