@@ -6,10 +6,11 @@ patient and study and references to its series and instance, and DCMTK's storesc
 the file over C-STORE from storescu on a free loopback port.
 
     python3 scripts/check_dicom_seg.py source OUT.dcm [--size 640x400] [--laterality L] [--implicit]
+                                       [--seed N] [--no-mass | --mask MASK.png]
     python3 scripts/check_dicom_seg.py check SRC.dcm OUT/NAME [--threshold 0.5] [--no-network]
 
-`source` writes a mammogram-like Digital Mammography image (12 bits in 16, full Patient, Study,
-Series and Equipment modules, a UTF-8 patient name). `check` takes the source and the stem
+`source` writes a mammogram-like Digital Mammography image (12 bits in 16, 0.1 mm pixels, full
+Patient, Study, Series and Equipment modules, a UTF-8 patient name) with a dense mass or none. `check` takes the source and the stem
 predict wrote (OUT/NAME_seg.dcm, OUT/NAME_probability.png, OUT/NAME_seg_binary.dcm if present);
 it works on any source DICOM, real mammograms included. Exit status 0 when every check passes.
 """
@@ -51,7 +52,12 @@ def make_source(args):
                   for s in (4, 16, 64))
     breast = np.clip(1 - r, 0, 1) ** 0.3 * (0.6 + 0.05 * texture)
     mass = np.exp(-(((wall - 0.3 * cols) / (0.05 * cols)) ** 2 + ((y - 0.45 * rows) / (0.05 * cols)) ** 2))
+    if args.no_mass:
+        mass = np.zeros_like(mass)
     image = np.where(r < 1, breast + 0.15 * mass, 0.03) + rng.normal(0, 0.005, size=(rows, cols))
+    if args.mask:
+        from PIL import Image  # highdicom's own dependency
+        Image.fromarray(np.where((r < 1) & (mass > 0.5), 255, 0).astype(np.uint8)).save(args.mask)
     values = np.clip(np.round(image * 4095), 0, 4095).astype(np.uint16)
 
     ds = Dataset()
@@ -260,6 +266,8 @@ def main():
     source.add_argument("--laterality", default="L", choices=["L", "R"])
     source.add_argument("--seed", type=int, default=1)
     source.add_argument("--implicit", action="store_true", help="Implicit VR Little Endian")
+    source.add_argument("--no-mass", action="store_true", help="a normal breast (no dense mass)")
+    source.add_argument("--mask", help="also write the mass's mask here (8-bit PNG, 255 = mass)")
     checker = commands.add_parser("check", help="check the SEGs predict wrote for a source")
     checker.add_argument("source")
     checker.add_argument("stem", help="OUT/NAME, as predict --out OUT wrote NAME_seg.dcm")

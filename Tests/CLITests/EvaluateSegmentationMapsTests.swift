@@ -18,38 +18,37 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
         try MammosegProcess.run(arguments, folder: folder.path)
     }
 
-    /// Film scans of both sides as DICOMs with lesion masks (half the women normal), imported
-    /// with the study's preprocessing at longest side 128; then predict on the test split's originals.
+    /// Mammogram-like DICOMs of both sides (scripts/check_dicom_seg.py: 0.1 mm pixels, a dense mass
+    /// with its mask in six of ten, none in the others), imported with the study's preprocessing
+    /// (breast mask, chest wall left, crop) at their own 0.1 mm spacing; then raw predict on the test
+    /// split's originals. At scale 1 the source and prepared grids differ by the mirror and the crop
+    /// only, so what is measured is the geometry and the SEG's 8 bits (the resampling, which blurs a
+    /// map as rough as this fixture network's by up to a tenth at single pixels, is checked on smooth
+    /// maps in MammographyTests.SourceGridMapTests).
     private func scenario() throws -> (data: String, checkpoint: String, out: String, test: [DatasetEntry]) {
         let checkpoint = try PredictDICOMSegTests.checkpoint
         let images = folder.join("raw", "images"), masks = folder.join("raw", "masks")
         try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: masks, withIntermediateDirectories: true)
         for index in 0..<10 {
-            let left = index % 2 == 0
-            let width = 300 + 20 * index, height = 480 + 12 * index
-            let scan = SyntheticFilmScan(width: width, height: height, chestWallLeft: left, seed: UInt64(40 + index))
-            let name = String(format: "P_%05d_%@_CC", index + 1, left ? "L" : "R")
-            try DICOMWriter.write(scan.image, to: images + "/\(name).dcm",
-                                  attributes: DICOMAttributes(patientID: name, laterality: left ? "L" : "R", viewPosition: "CC"))
-            guard index % 4 < 2 else { continue }
-            var mask = GrayImage(width: width, height: height, bitDepth: 8)
-            let cx = left ? width / 4 : width - width / 4, cy = height / 2 - 20 + 8 * index, r = 18 + index
-            for y in (cy - r)...(cy + r) { for x in (cx - r)...(cx + r) where (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r {
-                mask[x, y] = 255
-            } }
-            try PNG.write(mask, to: masks + "/\(name).png")
+            let side = index % 2 == 0 ? "L" : "R"
+            let name = String(format: "P_%05d_%@_CC", index + 1, side)
+            var options = ["--laterality", side, "--seed", String(index + 3), "--size", "\(220 + 12 * index)x\(340 + 10 * index)"]
+            options += index % 5 < 3 ? ["--mask", masks + "/\(name).png"] : ["--no-mass"]
+            let made = try DICOMCorpusTests.python(["scripts/check_dicom_seg.py", "source", images + "/\(name).dcm"] + options)
+            XCTAssertEqual(made.status, 0, made.output)
         }
         let data = folder.join("data")
-        let imported = try mammoseg(["import", "folder", "--images", images, "--masks", masks, "--out", data,
-                                     "--longest-side", "128", "--test-fraction", "0.7", "--val-fraction", "0.1", "--quiet"])
+        let imported = try mammoseg(["import", "folder", "--images", images, "--masks", masks, "--out", data, "--target-spacing", "0.1",
+                                     "--test-fraction", "0.7", "--val-fraction", "0.1", "--quiet"])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let test = try PreparedDataset(root: data).entries(split: .test)
         XCTAssertGreaterThanOrEqual(test.count, 5)
+        XCTAssertTrue(test.contains { $0.transform?.flipped == true } && test.contains { $0.transform?.flipped == false })
         XCTAssertTrue(test.allSatisfy { $0.transform != nil && $0.transform!.sourceWidth != $0.transform!.preparedWidth })
         let out = folder.join("out")
         let predicted = try mammoseg(["predict", "--checkpoint", checkpoint, "--out", out, "--dicom-seg",
-                                      "--target-longest-side", "128", "--threads", "2"] + test.map { images + "/\($0.id).dcm" })
+                                      "--target-spacing", "0.1", "--threads", "2"] + test.map { images + "/\($0.id).dcm" })
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
         return (data, checkpoint, out, test)
     }
@@ -66,8 +65,8 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
         let fromSegs = try evaluate(["--maps", segs], data: data, json: "segs.json")
         let fromPNGs = try evaluate(["--maps", out], data: data, json: "pngs.json")
         XCTAssertGreaterThan(fromCheckpoint.lesions.lesionCount, 0)
-        assertClose(fromCheckpoint, fromSegs, "8-bit SEG")
-        assertClose(fromCheckpoint, fromPNGs, "16-bit source-grid PNG")
+        assertClose(fromCheckpoint, fromSegs, "8-bit SEG", tolerance: 1e-2)
+        assertClose(fromCheckpoint, fromPNGs, "16-bit source-grid PNG", tolerance: 1e-3)
     }
 
     func testMissingAndMisSizedSegmentationsAreOneLineNamingTheFile() throws {
@@ -98,8 +97,11 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
         return try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    /// Every metric of the report within 1e-2 (design: 8-bit SEG maps).
-    private func assertClose(_ x: EvaluationReport, _ y: EvaluationReport, _ label: String,
+    /// Every metric of the report within `tolerance` (issue 16: 16-bit maps 1e-3, 8-bit SEG maps 1e-2).
+    /// The highest FP/image the FROC reaches is a count of candidates, not a metric: the rough map of
+    /// this untrained fixture has some 90 peaks per image, and rounding to 1/255 may move one
+    /// across the 0.01 floor or split a plateau, so it may differ by one candidate in all.
+    private func assertClose(_ x: EvaluationReport, _ y: EvaluationReport, _ label: String, tolerance: Double,
                              file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(x.imageCount, y.imageCount, label, file: file, line: line)
         XCTAssertEqual(x.lesions.lesionCount, y.lesions.lesionCount, label, file: file, line: line)
@@ -108,7 +110,7 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
             switch (u, v) {
             case (nil, nil): break
             case let (u?, v?) where u.isNaN && v.isNaN: break
-            case let (u?, v?): XCTAssertEqual(u, v, accuracy: 1e-2, "\(label): \(name)", file: file, line: line); compared += 1
+            case let (u?, v?): XCTAssertEqual(u, v, accuracy: tolerance, "\(label): \(name)", file: file, line: line); compared += 1
             default: XCTFail("\(label): \(name): \(String(describing: u)) vs \(String(describing: v))", file: file, line: line)
             }
         }
@@ -120,7 +122,8 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
         close("images with FP", x.negativeImages.imagesWithFalsePositives, y.negativeImages.imagesWithFalsePositives)
         close("AUC top-k", x.imageLevel.aucTopKMean, y.imageLevel.aucTopKMean)
         close("seed rule accuracy", x.imageLevel.seedRule.accuracy, y.imageLevel.seedRule.accuracy)
-        close("max FP/image", x.lesions.maximumFalsePositivesPerImage, y.lesions.maximumFalsePositivesPerImage)
+        XCTAssertEqual(x.lesions.maximumFalsePositivesPerImage, y.lesions.maximumFalsePositivesPerImage,
+                       accuracy: tolerance < 1e-2 ? tolerance : 1.001 / Double(x.imageCount), "\(label): max FP/image", file: file, line: line)
         for key in x.lesions.sensitivityAtFalsePositives.keys.sorted() {
             close("FROC @ \(key)", x.lesions.sensitivityAtFalsePositives[key] ?? nil, y.lesions.sensitivityAtFalsePositives[key] ?? nil)
         }

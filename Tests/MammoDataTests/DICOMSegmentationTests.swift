@@ -105,10 +105,15 @@ final class DICOMSegmentationTests: XCTestCase {
             assert ref.ReferencedSOPInstanceUID == sys.argv[3], ref
             assert ds.SharedFunctionalGroupsSequence[0].SegmentIdentificationSequence[0].ReferencedSegmentNumber == 1
             assert ds.DimensionIndexSequence[0].DimensionIndexPointer == 0x0062000B
-        assert list(a.pixel_array.ravel()) == list(b.pixel_array.ravel()) == [round(i / 34 * 255) for i in range(35)], a.pixel_array
+        expected = [int(v) for v in sys.argv[4].split(",")]
+        assert list(a.pixel_array.ravel()) == list(b.pixel_array.ravel()) == expected, a.pixel_array
         print("ok")
         """
-        let result = try runPython(["-c", script, folder.join("defined.dcm"), folder.join("undefined.dcm"), reference.sopInstanceUID])
+        let stored = DICOMSegmentation.pixelData(ramp(35), kind: .fractional)
+        XCTAssertEqual(stored.first, 0)
+        XCTAssertEqual(stored.last, 255)
+        let result = try runPython(["-c", script, folder.join("defined.dcm"), folder.join("undefined.dcm"), reference.sopInstanceUID,
+                                    stored.map(String.init).joined(separator: ",")])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("ok"), result.output)
     }

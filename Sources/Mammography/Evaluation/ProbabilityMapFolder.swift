@@ -77,7 +77,8 @@ public struct ProbabilityMapFolder: Sendable {
         for (i, entry) in entries.enumerated() {
             let image = try dataset.loadImage(entry)
             let mask = try dataset.loadMask(entry)
-            let p = try probability(for: entry, width: image.width, height: image.height)
+            var p = try probability(for: entry, width: image.width, height: image.height)
+            PreparedBreastMask.apply(to: &p, image: image, entry: entry)   // as a checkpoint's map is
             samples.append(SegmentationSample(id: entry.id, width: image.width, height: image.height, probability: p,
                                               mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: image.normalized(),
                                               patientID: entry.patientID))

@@ -1,53 +1,45 @@
 import MammoData
 
 /// A map over a source image's own grid (raw `predict`, a DICOM Segmentation) taken into its
-/// prepared image's grid by the manifest's per-image transform, the way the image itself was:
-/// mirrored, cropped, then area-averaged to the prepared size.
+/// prepared image's grid by the manifest's per-image transform: mirrored and cropped as the image
+/// was, then sampled bilinearly at the prepared pixels' centres. That is the inverse of how
+/// `predict` made the source-grid map (`PreprocessingTransform.mapBack`, bilinear from the prepared
+/// grid), so a prepared map survives the round trip up to second-order terms; area averaging would
+/// blur it by a prepared pixel and move the FROC's peaks. Exact zeros are what `predict` writes
+/// outside the breast: they get no weight beside non-zero neighbours, so the background does not
+/// darken the breast's edge (a probability is never exactly 0 otherwise, and where it rounded to 0
+/// its neighbours are as small).
 enum SourceGridMap {
     /// `map`: `transform.sourceHeight × transform.sourceWidth` values, row-major.
     static func prepared(_ map: [Float], transform t: PreprocessingTransform) -> [Float] {
         precondition(map.count == t.sourceWidth * t.sourceHeight && t.isConsistent, "SourceGridMap: map or transform inconsistent")
-        // The crop, in the unmirrored source's columns.
-        let columns = (0..<t.crop.width).map { x -> Int in
-            let mirrored = t.crop.x + x
-            return t.flipped ? t.sourceWidth - 1 - mirrored : mirrored
-        }
-        let horizontal = areaWeights(source: t.crop.width, target: t.preparedWidth)
-        let vertical = areaWeights(source: t.crop.height, target: t.preparedHeight)
-        // Rows first (crop rows × prepared columns), then columns.
-        var rows = [Float](repeating: 0, count: t.crop.height * t.preparedWidth)
-        for y in 0..<t.crop.height {
-            let sourceRow = (t.crop.y + y) * t.sourceWidth
-            for x in 0..<t.preparedWidth {
-                var sum: Float = 0
-                for (index, weight) in horizontal[x] { sum += map[sourceRow + columns[index]] * weight }
-                rows[y * t.preparedWidth + x] = sum
-            }
-        }
+        // The crop's columns in the unmirrored source.
+        let sourceColumn = { (x: Int) -> Int in t.flipped ? t.sourceWidth - 1 - (t.crop.x + x) : t.crop.x + x }
+        let columns = taps(source: t.crop.width, target: t.preparedWidth)
+        let rows = taps(source: t.crop.height, target: t.preparedHeight)
         var out = [Float](repeating: 0, count: t.preparedWidth * t.preparedHeight)
-        for y in 0..<t.preparedHeight {
-            for x in 0..<t.preparedWidth {
-                var sum: Float = 0
-                for (index, weight) in vertical[y] { sum += rows[index * t.preparedWidth + x] * weight }
-                out[y * t.preparedWidth + x] = min(1, max(0, sum))
+        for (y, (y0, y1, fy)) in rows.enumerated() {
+            let top = (t.crop.y + y0) * t.sourceWidth, bottom = (t.crop.y + y1) * t.sourceWidth
+            for (x, (x0, x1, fx)) in columns.enumerated() {
+                let (c0, c1) = (sourceColumn(x0), sourceColumn(x1))
+                var sum: Float = 0, weight: Float = 0
+                func add(_ value: Float, _ w: Float) { if value != 0 { sum += value * w; weight += w } }
+                add(map[top + c0], (1 - fx) * (1 - fy)); add(map[top + c1], fx * (1 - fy))
+                add(map[bottom + c0], (1 - fx) * fy); add(map[bottom + c1], fx * fy)
+                out[y * t.preparedWidth + x] = weight > 0 ? min(1, max(0, sum / weight)) : 0
             }
         }
         return out
     }
 
-    /// For each target pixel, the source pixels it covers and their normalised weights (box integration).
-    private static func areaWeights(source: Int, target: Int) -> [[(Int, Float)]] {
+    /// For each target pixel centre, the two source pixels around it and the weight of the second
+    /// (half-pixel centres, clamped at the edges: the convention of `mapBack`).
+    private static func taps(source: Int, target: Int) -> [(Int, Int, Float)] {
         let step = Double(source) / Double(target)
         return (0..<target).map { t in
-            let start = Double(t) * step, end = Double(t + 1) * step
-            var list: [(Int, Float)] = []
-            var index = Int(start.rounded(.down))
-            while Double(index) < end && index < source {
-                let covered = min(end, Double(index + 1)) - max(start, Double(index))
-                if covered > 1e-9 { list.append((index, Float(covered / step))) }
-                index += 1
-            }
-            return list
+            let position = min(max((Double(t) + 0.5) * step - 0.5, 0), Double(source - 1))
+            let lower = Int(position.rounded(.down))
+            return (lower, min(lower + 1, source - 1), Float(position - Double(lower)))
         }
     }
 }

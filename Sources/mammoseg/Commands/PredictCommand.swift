@@ -72,7 +72,7 @@ struct PredictCommand: ParsableCommand {
             try createOutputFolder(out)
             let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
             predictor.testTimeFlips = tta
-            predictor.maxWholePixels = tileSize * tileSize * 4
+            predictor.maxWholePixels = Predictor.wholeImageLimit(tileSize: tileSize)
             let preprocessing = Preprocessing(policy: preprocessingOptions.policy(base: loaded.preprocessing))
             // Each job: the image (raw files are prepared as training images were and mapped back;
             // a prepared dataset's images are already in the training geometry) and its file stem.
@@ -97,7 +97,9 @@ struct PredictCommand: ParsableCommand {
                 jobs = entries.map { entry in
                     ({
                         let image = try dataset.loadImage(entry)
-                        return (image, try predictor.probability(image: image.normalized(), width: image.width, height: image.height))
+                        var p = try predictor.probability(image: image.normalized(), width: image.width, height: image.height)
+                        PreparedBreastMask.apply(to: &p, image: image, entry: entry)
+                        return (image, p)
                     }, entry.id)
                 }
             }
