@@ -25,15 +25,15 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
     /// only, so what is measured is the geometry and the SEG's 8 bits (the resampling, which blurs a
     /// map as rough as this fixture network's by up to a tenth at single pixels, is checked on smooth
     /// maps in MammographyTests.SourceGridMapTests).
-    private func scenario() throws -> (data: String, checkpoint: String, out: String, test: [DatasetEntry]) {
+    private func scenario(count: Int = 10) throws -> (data: String, checkpoint: String, out: String, test: [DatasetEntry]) {
         let checkpoint = try PredictDICOMSegTests.checkpoint
         let images = folder.join("raw", "images"), masks = folder.join("raw", "masks")
         try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: masks, withIntermediateDirectories: true)
-        for index in 0..<10 {
+        for index in 0..<count {
             let side = index % 2 == 0 ? "L" : "R"
             let name = String(format: "P_%05d_%@_CC", index + 1, side)
-            var options = ["--laterality", side, "--seed", String(index + 3), "--size", "\(220 + 12 * index)x\(340 + 10 * index)"]
+            var options = ["--laterality", side, "--seed", String(index + 3), "--size", "\(170 + 10 * index)x\(260 + 8 * index)"]
             options += index % 5 < 3 ? ["--mask", masks + "/\(name).png"] : ["--no-mass"]
             let made = try DICOMCorpusTests.python(["scripts/check_dicom_seg.py", "source", images + "/\(name).dcm"] + options)
             XCTAssertEqual(made.status, 0, made.output)
@@ -43,8 +43,10 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
                                      "--test-fraction", "0.7", "--val-fraction", "0.1", "--quiet"])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let test = try PreparedDataset(root: data).entries(split: .test)
-        XCTAssertGreaterThanOrEqual(test.count, 5)
-        XCTAssertTrue(test.contains { $0.transform?.flipped == true } && test.contains { $0.transform?.flipped == false })
+        XCTAssertGreaterThanOrEqual(test.count, count / 2)
+        if count >= 10 {
+            XCTAssertTrue(test.contains { $0.transform?.flipped == true } && test.contains { $0.transform?.flipped == false })
+        }
         XCTAssertTrue(test.allSatisfy { $0.transform != nil && $0.transform!.sourceWidth != $0.transform!.preparedWidth })
         let out = folder.join("out")
         let predicted = try mammoseg(["predict", "--checkpoint", checkpoint, "--out", out, "--dicom-seg",
@@ -70,7 +72,7 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
     }
 
     func testMissingAndMisSizedSegmentationsAreOneLineNamingTheFile() throws {
-        let (data, _, out, test) = try scenario()
+        let (data, _, out, test) = try scenario(count: 5)
         for entry in test { try FileManager.default.removeItem(atPath: out + "/\(entry.id)_probability.png") }
         let first = try XCTUnwrap(test.first), second = test[1]
         // Another image's SEG under this image's name: neither the prepared nor the source size.
@@ -92,7 +94,7 @@ final class EvaluateSegmentationMapsTests: XCTestCase {
 
     private func evaluate(_ arguments: [String], data: String, json: String) throws -> EvaluationReport {
         let path = folder.join(json)
-        let result = try mammoseg(["evaluate", "--data", data, "--split", "test", "--json", path, "--bootstrap", "200"] + arguments)
+        let result = try mammoseg(["evaluate", "--data", data, "--split", "test", "--json", path, "--bootstrap", "0"] + arguments)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }

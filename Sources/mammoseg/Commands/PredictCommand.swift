@@ -122,6 +122,7 @@ struct PredictCommand: ParsableCommand {
                     description.softwareVersion = MammoSeg.configuration.version
                     try DICOMSegmentation(probability: p, source: sources[i], description: description).write(to: stem + "_seg.dcm")
                     if binarySeg {
+                        description.seriesNumber += 1
                         description.seriesDescription = "MammoSeg mask at p > \(threshold)"
                         description.contentDescription = "Abnormality at probability above \(threshold)"
                         try DICOMSegmentation(probability: p, source: sources[i], kind: .binary(threshold: Float(threshold)),
