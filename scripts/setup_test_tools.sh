@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suite uses as oracles and as other people's encoders, only if missing:
-# DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools (Debian), pydicom with the pylibjpeg plugins,
-# and for the exported ONNX models onnx, onnxruntime, OpenVINO and the PyTorch reference (PyPI).
+# DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools and dicom3tools' dciodvfy (Debian),
+# pydicom with the pylibjpeg plugins and highdicom, and for the exported ONNX models onnx, onnxruntime,
+# OpenVINO and the PyTorch reference (PyPI).
 set -euo pipefail
-packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools)
+packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools dicom3tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -17,7 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # PyPI: "import name=package spec", each installed only when its module does not import.
 python_packages=(
-  numpy=numpy pydicom=pydicom pylibjpeg=pylibjpeg libjpeg=pylibjpeg-libjpeg openjpeg=pylibjpeg-openjpeg
+  numpy=numpy pydicom=pydicom pylibjpeg=pylibjpeg libjpeg=pylibjpeg-libjpeg openjpeg=pylibjpeg-openjpeg highdicom=highdicom
   onnx=onnx==1.23.2 onnxruntime=onnxruntime==1.31.1 openvino=openvino==2026.4.1
   torch=torch==2.13.0+cpu safetensors=safetensors
 )

@@ -23,7 +23,9 @@ enum DICOMDictionary {
         .viewCodeSequence: "SQ", .codeValue: "SH", .codingSchemeDesignator: "SH", .codeMeaning: "LO",
     ]
 
-    static func valueRepresentation(of tag: DICOMTag) -> String? { valueRepresentations[tag] }
+    static func valueRepresentation(of tag: DICOMTag) -> String? {
+        valueRepresentations[tag] ?? DICOMTag.derivedObjectSequences[tag]
+    }
 
     /// Explicit-VR encodings whose length field is 2 reserved bytes + 4 bytes (PS3.5 7.1.2);
     /// every other VR has a 2-byte length.

@@ -9,12 +9,14 @@ public enum SegmentationEvaluation {
                                progress: ((Int, Int) -> Void)? = nil) throws -> [SegmentationSample] {
         let predictor = Predictor(model: model, backend: backend, tileSize: size)
         predictor.testTimeFlips = flips
+        predictor.maxWholePixels = Predictor.wholeImageLimit(tileSize: size)   // as predict runs it
         var samples: [SegmentationSample] = []
         for (i, entry) in entries.enumerated() {
             let image = try dataset.loadImage(entry)
             let mask = try dataset.loadMask(entry)
             let input = image.normalized()
-            let p = try predictor.probability(image: input, width: image.width, height: image.height)
+            var p = try predictor.probability(image: input, width: image.width, height: image.height)
+            PreparedBreastMask.apply(to: &p, image: image, entry: entry)
             samples.append(SegmentationSample(id: entry.id, width: image.width, height: image.height, probability: p,
                                               mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: input,
                                               patientID: entry.patientID))

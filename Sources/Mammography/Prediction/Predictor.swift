@@ -19,6 +19,10 @@ public final class Predictor {
         self.model = model; self.backend = backend; self.tileSize = tileSize
     }
 
+    /// The `maxWholePixels` of `predict` and of evaluation alike, so that a checkpoint's maps in
+    /// `evaluate` are the maps `predict` writes (whole and tiled runs differ at tile borders).
+    public static func wholeImageLimit(tileSize: Int) -> Int { 4 * tileSize * tileSize }
+
     /// P(abnormal) per pixel for `count` images of `height`×`width` stored back to back in
     /// `pixels` (intensities in [0, 1]); returns `count·height·width` values.
     public func probabilities(pixels: [Float], count: Int, width: Int, height: Int) throws -> [Float] {

@@ -15,13 +15,16 @@ struct EvaluateCommand: ParsableCommand {
         Lesions: FROC (peaks of the map smoothed with σ 1, suppression radius 8, hit within 4 px of a lesion, \
         specks within 10 px one lesion) sensitivity at 0.125, 0.25, 0.5, 1, 2 and 4 false positives per image, \
         n/a beyond the highest rate reached, and their mean (CPM). --maps DIR evaluates DIR/ID_probability.png \
-        (gray, p·65535 as predict writes them, in the prepared image's size) with the same metrics. \
+        (gray, p·65535 as predict writes them) or else DIR/ID_seg.dcm (a DICOM Segmentation: FRACTIONAL as \
+        value/MaximumFractionalValue, BINARY as 0/1) with the same metrics; maps in the prepared image's size are \
+        taken as they are, maps in the source image's size (raw predict, SEGs) go through the manifest's transform. \
         95 % intervals: bootstrap over patients (--bootstrap replicates, seeded by --seed, percentile interval) \
         for Dice, IoU, the normal-image FP rate, image AUC, FROC sensitivities and CPM. Prints a table; --json writes JSON.
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String?
-    @Option(help: "Instead of --checkpoint: folder of ID_probability.png maps (16-bit, p·65535).") var maps: String?
+    @Option(help: "Instead of --checkpoint: folder of ID_probability.png maps (16-bit, p·65535) or ID_seg.dcm DICOM Segmentations.")
+    var maps: String?
     @Option(help: "Prepared dataset folder.") var data: String
     @Option(help: "Split: train, val or test.") var split: String = "test"
     @Option(help: "Probability threshold for hard masks.") var threshold: Double = 0.5

@@ -17,7 +17,10 @@ struct PredictCommand: ParsableCommand {
         Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
         3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image. \
         --data DATASET [--split S] instead of inputs predicts the split's prepared images, named by dataset id \
-        (ID_probability.png, ready for evaluate --maps).
+        (ID_probability.png, ready for evaluate --maps). \
+        --dicom-seg (DICOM inputs) also writes NAME_seg.dcm: the map as a DICOM Segmentation (FRACTIONAL, \
+        PROBABILITY, 8-bit, p·255) in the input's grid, with its patient and study, referencing it; --binary-seg \
+        adds NAME_seg_binary.dcm, a BINARY one at --threshold, for viewers that show only those.
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
@@ -25,8 +28,11 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Instead of inputs: a prepared dataset; predicts its --split, files named by id.") var data: String?
     @Option(help: "With --data: train, val or test.") var split: String = "test"
     @Option(help: "Output folder.") var out: String
-    @Option(help: "Probability threshold for --mask.") var threshold: Double = 0.5
+    @Option(help: "Probability threshold for --mask and --binary-seg.") var threshold: Double = 0.5
     @Flag(help: "Also write the hard mask.") var mask = false
+    @Flag(help: "DICOM inputs: also write NAME_seg.dcm, the map as a FRACTIONAL DICOM Segmentation referencing the input.")
+    var dicomSeg = false
+    @Flag(help: "With --dicom-seg: also NAME_seg_binary.dcm, a BINARY Segmentation at --threshold.") var binarySeg = false
     @Flag(help: "Flip test-time augmentation.") var tta = false
     @Option(help: "Tile size (default: the checkpoint's training size).") var tile: Int?
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
@@ -42,10 +48,17 @@ struct PredictCommand: ParsableCommand {
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
         if let width { try FlagCheck.width(width) }
         if let tile { try FlagCheck.integer(tile, "--tile", in: 1...Architecture.maximumInputSide) }
+        if binarySeg && !dicomSeg { throw ValidationError("--binary-seg goes with --dicom-seg; add --dicom-seg") }
+        if dicomSeg && data != nil {
+            throw ValidationError("--dicom-seg needs DICOM input files; a prepared dataset's images are PNGs, so give the DICOM originals instead of --data")
+        }
     }
 
     func run() throws {
         do {
+            // A Segmentation references its source: read every header before the work, so a PNG
+            // input or a header without UIDs fails at once.
+            let sources = dicomSeg ? try inputs.map(segmentationSource) : []
             let loaded = try LoadedModel(checkpoint: checkpoint, architecture: arch, width: width)
             guard loaded.model.architecture.isSegmenter else {
                 throw TrainingError.checkpoint(checkpoint, "is a classifier; predict needs a segmentation checkpoint")
@@ -59,7 +72,7 @@ struct PredictCommand: ParsableCommand {
             try createOutputFolder(out)
             let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: tileSize)
             predictor.testTimeFlips = tta
-            predictor.maxWholePixels = tileSize * tileSize * 4
+            predictor.maxWholePixels = Predictor.wholeImageLimit(tileSize: tileSize)
             let preprocessing = Preprocessing(policy: preprocessingOptions.policy(base: loaded.preprocessing))
             // Each job: the image (raw files are prepared as training images were and mapped back;
             // a prepared dataset's images are already in the training geometry) and its file stem.
@@ -84,7 +97,9 @@ struct PredictCommand: ParsableCommand {
                 jobs = entries.map { entry in
                     ({
                         let image = try dataset.loadImage(entry)
-                        return (image, try predictor.probability(image: image.normalized(), width: image.width, height: image.height))
+                        var p = try predictor.probability(image: image.normalized(), width: image.width, height: image.height)
+                        PreparedBreastMask.apply(to: &p, image: image, entry: entry)
+                        return (image, p)
                     }, entry.id)
                 }
             }
@@ -101,6 +116,19 @@ struct PredictCommand: ParsableCommand {
                     try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height,
                                                    threshold: Float(threshold)), to: stem + "_mask.png")
                 }
+                if dicomSeg {
+                    var description = DICOMSegmentDescription()
+                    description.algorithmName = "MammoSeg \(loaded.model.architecture.rawValue)"
+                    description.softwareVersion = MammoSeg.configuration.version
+                    try DICOMSegmentation(probability: p, source: sources[i], description: description).write(to: stem + "_seg.dcm")
+                    if binarySeg {
+                        description.seriesNumber += 1
+                        description.seriesDescription = "MammoSeg mask at p > \(threshold)"
+                        description.contentDescription = "Abnormality at probability above \(threshold)"
+                        try DICOMSegmentation(probability: p, source: sources[i], kind: .binary(threshold: Float(threshold)),
+                                              description: description).write(to: stem + "_seg_binary.dcm")
+                    }
+                }
                 bar.update(i + 1)
             }
             print("wrote \(jobs.count) heatmap(s) to \(out)")
@@ -109,5 +137,13 @@ struct PredictCommand: ParsableCommand {
         } catch {
             throw fail(error)
         }
+    }
+
+    /// The header a Segmentation of `path` copies and references; a clear error for other formats.
+    private func segmentationSource(_ path: String) throws -> DICOMSourceReference {
+        guard try ImageFile.format(of: path) == .dicom else {
+            throw DataError(file: path, "is not a DICOM file, so --dicom-seg has no image to reference; give the DICOM original or drop --dicom-seg")
+        }
+        return try DICOMSourceReference(path: path)
     }
 }

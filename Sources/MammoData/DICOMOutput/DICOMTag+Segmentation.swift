@@ -1,0 +1,63 @@
+/// The attributes of derived objects (Segmentation IOD, Common Instance Reference, equipment).
+extension DICOMTag {
+    static let imageType = DICOMTag(0x0008, 0x0008)
+    static let instanceCreationDate = DICOMTag(0x0008, 0x0012)
+    static let instanceCreationTime = DICOMTag(0x0008, 0x0013)
+    static let seriesDate = DICOMTag(0x0008, 0x0021)
+    static let contentDate = DICOMTag(0x0008, 0x0023)
+    static let seriesTime = DICOMTag(0x0008, 0x0031)
+    static let contentTime = DICOMTag(0x0008, 0x0033)
+    static let manufacturer = DICOMTag(0x0008, 0x0070)
+    static let manufacturerModelName = DICOMTag(0x0008, 0x1090)
+    static let referencedSeriesSequence = DICOMTag(0x0008, 0x1115)
+    static let referencedInstanceSequence = DICOMTag(0x0008, 0x114A)
+    static let referencedSOPClassUID = DICOMTag(0x0008, 0x1150)
+    static let referencedSOPInstanceUID = DICOMTag(0x0008, 0x1155)
+    static let sourceImageSequence = DICOMTag(0x0008, 0x2112)
+    static let anatomicRegionSequence = DICOMTag(0x0008, 0x2218)
+    static let anatomicRegionModifierSequence = DICOMTag(0x0008, 0x2220)
+    static let derivationImageSequence = DICOMTag(0x0008, 0x9124)
+    static let derivationCodeSequence = DICOMTag(0x0008, 0x9215)
+    static let deviceSerialNumber = DICOMTag(0x0018, 0x1000)
+    static let softwareVersions = DICOMTag(0x0018, 0x1020)
+    static let seriesNumber = DICOMTag(0x0020, 0x0011)
+    static let instanceNumber = DICOMTag(0x0020, 0x0013)
+    static let frameContentSequence = DICOMTag(0x0020, 0x9111)
+    static let dimensionIndexValues = DICOMTag(0x0020, 0x9157)
+    static let dimensionOrganizationUID = DICOMTag(0x0020, 0x9164)
+    static let dimensionIndexPointer = DICOMTag(0x0020, 0x9165)
+    static let functionalGroupPointer = DICOMTag(0x0020, 0x9167)
+    static let dimensionOrganizationSequence = DICOMTag(0x0020, 0x9221)
+    static let dimensionIndexSequence = DICOMTag(0x0020, 0x9222)
+    static let dimensionDescriptionLabel = DICOMTag(0x0020, 0x9421)
+    static let spatialLocationsPreserved = DICOMTag(0x0028, 0x135A)
+    static let lossyImageCompression = DICOMTag(0x0028, 0x2110)
+    static let purposeOfReferenceCodeSequence = DICOMTag(0x0040, 0xA170)
+    static let segmentationType = DICOMTag(0x0062, 0x0001)
+    static let segmentSequence = DICOMTag(0x0062, 0x0002)
+    static let segmentedPropertyCategoryCodeSequence = DICOMTag(0x0062, 0x0003)
+    static let segmentNumber = DICOMTag(0x0062, 0x0004)
+    static let segmentLabel = DICOMTag(0x0062, 0x0005)
+    static let segmentAlgorithmType = DICOMTag(0x0062, 0x0008)
+    static let segmentAlgorithmName = DICOMTag(0x0062, 0x0009)
+    static let segmentIdentificationSequence = DICOMTag(0x0062, 0x000A)
+    static let referencedSegmentNumber = DICOMTag(0x0062, 0x000B)
+    static let maximumFractionalValue = DICOMTag(0x0062, 0x000E)
+    static let segmentedPropertyTypeCodeSequence = DICOMTag(0x0062, 0x000F)
+    static let segmentationFractionalType = DICOMTag(0x0062, 0x0010)
+    static let segmentsOverlap = DICOMTag(0x0062, 0x0013)
+    static let contentLabel = DICOMTag(0x0070, 0x0080)
+    static let contentDescription = DICOMTag(0x0070, 0x0081)
+    static let contentCreatorName = DICOMTag(0x0070, 0x0084)
+    static let sharedFunctionalGroupsSequence = DICOMTag(0x5200, 0x9229)
+    static let perFrameFunctionalGroupsSequence = DICOMTag(0x5200, 0x9230)
+
+    /// The sequences among them, so that implicit-VR Segmentations (which do not spell VRs) parse.
+    static let derivedObjectSequences: [DICOMTag: String] = Dictionary(uniqueKeysWithValues: [
+        referencedSeriesSequence, referencedInstanceSequence, sourceImageSequence, anatomicRegionSequence, anatomicRegionModifierSequence,
+        derivationImageSequence, derivationCodeSequence, frameContentSequence, dimensionOrganizationSequence,
+        dimensionIndexSequence, purposeOfReferenceCodeSequence, segmentSequence, segmentedPropertyCategoryCodeSequence,
+        segmentIdentificationSequence, segmentedPropertyTypeCodeSequence, sharedFunctionalGroupsSequence,
+        perFrameFunctionalGroupsSequence,
+    ].map { ($0, "SQ") })
+}
