@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "MammoServer", dependencies: [
             "Mammography", "MammoData", "Engine",
             .product(name: "Hummingbird", package: "hummingbird"),
-        ], resources: [.embedInCode("Page")]),
+        ], exclude: ["README.md"], resources: [.embedInCode("Page")]),
         .executableTarget(name: "mammoseg", dependencies: [
             "Mammography", "MammoData", "Engine", "DNNLBackend", "MammoServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

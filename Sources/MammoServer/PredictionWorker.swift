@@ -6,7 +6,8 @@ import Mammography
 /// the number of requests), in worklist order except that images the page opens jump the queue.
 /// Each result goes to the cache; a cached one is reused without running the network.
 final class PredictionWorker: @unchecked Sendable {
-    private let predictor: Predictor
+    /// Called on the worker's thread: OpenMP's thread count (oneDNN's `--threads`) belongs to the thread that sets it.
+    private let makePredictor: @Sendable () throws -> Predictor
     private let preprocessing: Preprocessing?
     private let catalog: ImageCatalog
     private let cache: ViewerCache
@@ -18,8 +19,9 @@ final class PredictionWorker: @unchecked Sendable {
     /// The intensity mapping the policy reads DICOM files with (what predict's heatmap shows).
     var intensity: IntensityNormalization { preprocessing?.policy.intensity ?? .fullRange }
 
-    init(predictor: Predictor, preprocessing: Preprocessing?, catalog: ImageCatalog, cache: ViewerCache, displays: DisplayBuilder) {
-        self.predictor = predictor; self.preprocessing = preprocessing
+    init(makePredictor: @escaping @Sendable () throws -> Predictor, preprocessing: Preprocessing?, catalog: ImageCatalog,
+         cache: ViewerCache, displays: DisplayBuilder) {
+        self.makePredictor = makePredictor; self.preprocessing = preprocessing
         self.catalog = catalog; self.cache = cache; self.displays = displays
     }
 
@@ -73,6 +75,14 @@ final class PredictionWorker: @unchecked Sendable {
     }
 
     private func loop() {
+        let predictor: Predictor?
+        var setupFailure = ""
+        do {
+            predictor = try makePredictor()
+        } catch {
+            predictor = nil
+            setupFailure = ViewerError.publicMessage(error, hiding: [(cache.root, "state")])
+        }
         while true {
             condition.lock()
             while queue.isEmpty { condition.wait() }
@@ -80,7 +90,7 @@ final class PredictionWorker: @unchecked Sendable {
             condition.unlock()
             guard let entry = catalog.entry(id), let state = catalog.state(id), !state.isFinished else { continue }
             catalog.setState(.running, for: id)
-            let result = process(entry)
+            let result = predictor.map { process(entry, predictor: $0) } ?? .failed("the network could not be set up: \(setupFailure)")
             condition.lock()
             catalog.setState(result, for: id)
             let waiting = waiters.removeValue(forKey: id) ?? []
@@ -90,7 +100,7 @@ final class PredictionWorker: @unchecked Sendable {
     }
 
     /// Reads, predicts (the `predict` command's path: `SourcePrediction`) and caches one image.
-    private func process(_ entry: CatalogEntry) -> PredictionState {
+    private func process(_ entry: CatalogEntry, predictor: Predictor) -> PredictionState {
         do {
             if let summary = cache.mapSummary(entry.cacheKey), cache.display(entry.cacheKey) != nil {
                 return .done(score: summary.score)

@@ -24,10 +24,8 @@ struct ResponseHardening: RouterMiddleware {
         } catch {
             response = try HTTPError(.internalServerError, message: "internal error").response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'"
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return response
     }
 }

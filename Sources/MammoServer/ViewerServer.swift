@@ -12,8 +12,10 @@ public final class ViewerServer {
     let worker: PredictionWorker
     let routes: ViewerRoutes
 
-    /// `predictor` and `preprocessing` are those `predict` would use (nil preprocessing: images run as given).
-    public init(configuration: ViewerConfiguration, predictor: Predictor, preprocessing: Preprocessing?) throws {
+    /// `makePredictor` and `preprocessing` give what `predict` would use (nil preprocessing: images run as given);
+    /// the predictor is made on the thread that runs it.
+    public init(configuration: ViewerConfiguration, preprocessing: Preprocessing?,
+                makePredictor: @escaping @Sendable () throws -> Predictor) throws {
         self.configuration = configuration
         catalog = try ImageCatalog(folder: configuration.imagesFolder, modelIdentity: configuration.modelIdentity)
         try FileManager.default.createDirectory(atPath: configuration.stateFolder, withIntermediateDirectories: true)
@@ -25,7 +27,7 @@ public final class ViewerServer {
         }
         cache = try ViewerCache(root: state)
         let displays = DisplayBuilder(cache: cache, maxSide: configuration.displayMaxSide)
-        worker = PredictionWorker(predictor: predictor, preprocessing: preprocessing, catalog: catalog, cache: cache, displays: displays)
+        worker = PredictionWorker(makePredictor: makePredictor, preprocessing: preprocessing, catalog: catalog, cache: cache, displays: displays)
         routes = ViewerRoutes(catalog: catalog, cache: cache, displays: displays, worker: worker, configuration: configuration)
     }
 

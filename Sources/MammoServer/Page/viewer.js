@@ -49,7 +49,7 @@ async function refreshWorklist() {
     button.addEventListener("click", () => openExam(exam.id));
     title.append(button);
     const images = document.createElement("td");
-    images.textContent = exam.images.map((i) => (i.laterality ?? "") + (i.view ?? "?")).join(" ");
+    images.textContent = hangingOrder(exam.images).map((i) => (i.laterality ?? "") + (i.view ?? "?")).join(" ");
     const score = document.createElement("td");
     score.className = "score";
     if (exam.score != null) score.textContent = exam.score.toFixed(3);
@@ -83,9 +83,16 @@ function slotOf(image) {
   return SLOTS.findIndex(([l, v]) => l === image.laterality && v === row);
 }
 
+// Hanging order (RCC, LCC, RMLO, LMLO), then the rest by name.
+function hangingOrder(images) {
+  const rank = (i) => { const s = slotOf(i); return s < 0 ? 4 : s; };
+  return [...images].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
 function openExam(examId, singleId = null) {
-  const exam = state.worklist.exams.find((e) => e.id === examId);
-  if (!exam) return;
+  const found = state.worklist.exams.find((e) => e.id === examId);
+  if (!found) return;
+  const exam = { ...found, images: hangingOrder(found.images) };
   state.examId = examId;
   state.exam = exam;
   for (const row of $("worklist").tBodies[0].rows) row.classList.toggle("selected", row.dataset.examId === examId);

@@ -53,9 +53,13 @@ struct ServeCommand: ParsableCommand {
                 throw TrainingError.checkpoint(checkpoint, "is a classifier; serve needs a segmentation checkpoint")
             }
             try loaded.model.architecture.validate(inputSize: loaded.size)
-            // As predict: tiles of the training size, whole images up to four tiles.
-            let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: loaded.size)
-            predictor.maxWholePixels = loaded.size * loaded.size * 4
+            let engine = self.engine
+            let makePredictor: @Sendable () throws -> Predictor = {
+                // As predict: tiles of the training size, whole images up to four tiles.
+                let predictor = Predictor(model: loaded.model, backend: try engine.makeBackend(), tileSize: loaded.size)
+                predictor.maxWholePixels = loaded.size * loaded.size * 4
+                return predictor
+            }
             let policy = preprocessingOptions.policy(base: loaded.preprocessing)
             let attributes = try FileManager.default.attributesOfItem(atPath: checkpoint)
             let identity = [(checkpoint as NSString).standardizingPath, "\(attributes[.size] ?? 0)",
@@ -64,8 +68,12 @@ struct ServeCommand: ParsableCommand {
             let configuration = ViewerConfiguration(imagesFolder: images, stateFolder: stateFolder, host: host, port: port,
                                                     maxUploadBytes: maxUploadMb << 20, displayMaxSide: displaySide,
                                                     modelIdentity: identity)
-            let server = try ViewerServer(configuration: configuration, predictor: predictor,
-                                          preprocessing: noPreprocessing ? nil : Preprocessing(policy: policy))
+            let server = try ViewerServer(configuration: configuration,
+                                          preprocessing: noPreprocessing ? nil : Preprocessing(policy: policy),
+                                          makePredictor: makePredictor)
+            if !["127.0.0.1", "localhost", "::1"].contains(host) {
+                warn("--host \(host): the viewer has no login; anyone who can reach this address sees the images")
+            }
             let count = server.imageCount
             let finished = DispatchSemaphore(value: 0)
             let outcome = ServeOutcome()

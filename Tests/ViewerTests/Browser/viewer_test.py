@@ -26,13 +26,14 @@ def check(condition, message):
 # Sum of the pixels of every canvas in the views, per canvas, and how many are not black.
 CANVAS_STATS = """() => [...document.querySelectorAll('#views canvas')].map(c => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let sum = 0, lit = 0, coloured = 0;
+  let sum = 0, lit = 0, coloured = 0, left = 0, right = 0;
   for (let i = 0; i < d.length; i += 4) {
     sum += d[i] * 3 + d[i + 1] * 5 + d[i + 2] * 7;
+    if ((i / 4) % c.width < c.width / 2) left += d[i]; else right += d[i];
     if (d[i] + d[i + 1] + d[i + 2] > 30) lit++;
     if (Math.abs(d[i] - d[i + 2]) > 24) coloured++;
   }
-  return {sum, lit, coloured, total: c.width * c.height};
+  return {sum, lit, coloured, left, right, total: c.width * c.height};
 })"""
 
 
@@ -83,6 +84,9 @@ with sync_playwright() as p:
     check(len(base_stats) == 4, f"{len(base_stats)} canvases")
     for slot, s in zip(slots, base_stats):
         check(s["lit"] > 0.05 * s["total"], f"{slot}: canvas looks empty ({s['lit']} of {s['total']} lit)")
+        # Chest walls face each other: the breast of a right view fills its right half, a left view its left half.
+        heavier = "right" if s["right"] > s["left"] else "left"
+        check(heavier == ("right" if slot.startswith("R") else "left"), f"{slot}: the breast is on the {heavier}")
 
     # Opacity and threshold change the overlay's pixels; the checkbox hides it.
     set_range(page, "#threshold", 0)
@@ -147,7 +151,11 @@ with sync_playwright() as p:
 
     # Upload for a quick look: opens in the single view with its score.
     page.set_input_files("#upload", upload_file)
-    page.wait_for_function("document.querySelector('#upload-status').textContent.includes('score')", timeout=60000)
+    # Polled from here: the page's CSP forbids the string evaluation wait_for_function would use.
+    deadline = time.time() + 60
+    while "score" not in page.inner_text("#upload-status") and time.time() < deadline:
+        time.sleep(0.2)
+    check("score" in page.inner_text("#upload-status"), f"upload: {page.inner_text('#upload-status')!r}")
     page.wait_for_selector("#views.single", timeout=30000)
     page.wait_for_selector("body[data-ready='1']", timeout=30000)
     check(stats(page)[0]["lit"] > 0, "the uploaded image is not shown")
