@@ -24,6 +24,11 @@ struct ResponseHardening: RouterMiddleware {
         } catch {
             response = try HTTPError(.internalServerError, message: "internal error").response(from: request, context: context)
         }
+        // The router's own 404/405 come without a body: give them the same short JSON message.
+        if response.status.code >= 400, response.body.contentLength == 0 {
+            let message = response.status.reasonPhrase.lowercased()
+            response = try HTTPError(response.status, message: message).response(from: request, context: context)
+        }
         response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
         return response

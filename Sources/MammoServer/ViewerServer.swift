@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import MammoData
 import Mammography
 
@@ -44,7 +45,9 @@ public final class ViewerServer {
         var logger = Logger(label: "mammoseg-serve")
         logger.logLevel = .warning
         let host = configuration.host
-        let app = Application(router: router,
+        // Connections idle for 30 s (no request, or a body that stopped arriving) are closed; a request
+        // waiting for its prediction is not idle.
+        let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
                               configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
                               onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
                               logger: logger)

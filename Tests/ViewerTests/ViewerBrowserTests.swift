@@ -17,6 +17,7 @@ final class ViewerBrowserTests: XCTestCase {
         let images = folder.join("images")
         try ViewerFixtures.writeFourViewPNGExam(folder: images + "/exam-four")
         try ViewerFixtures.writeFourViewDICOMExam(folder: images + "/dicom", patient: "P0042")
+        try sameStudy(folder: images + "/dicom")
         try FileManager.default.createDirectory(atPath: images + "/other", withIntermediateDirectories: true)
         try PNG.write(ViewerFixtures.breast(width: 200, height: 260, chestWallOnRight: true, seed: 9), to: images + "/other/loose.png")
         let upload = folder.join("quick-look.png")
@@ -49,5 +50,21 @@ final class ViewerBrowserTests: XCTestCase {
         XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let number = { (at: Int) in bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
         XCTAssertEqual([number(16), number(20)], [1600, 1000])
+    }
+
+    /// Gives the DICOM files one StudyInstanceUID (our writer makes a new one per file), with pydicom.
+    func sameStudy(folder: String) throws {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import glob, sys, pydicom
+            for path in glob.glob(sys.argv[1] + "/*.dcm"):
+                ds = pydicom.dcmread(path)
+                ds.StudyInstanceUID = "2.25.4242"
+                ds.save_as(path)
+            """, folder]
+        try python.run()
+        python.waitUntilExit()
+        guard python.terminationStatus == 0 else { throw XCTSkip("pydicom missing; run scripts/setup_test_tools.sh") }
     }
 }

@@ -149,6 +149,17 @@ with sync_playwright() as p:
     page.wait_for_timeout(200)
     page.screenshot(path=screenshot)
 
+    # The DICOM exam (one study, MONOCHROME1, a VOI window): its window is offered as a preset.
+    page.get_by_role("button", name="Patient P0042").click()
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+    check(page.locator("#views.four").count() == 1, "the DICOM exam did not open in the four-view layout")
+    presets = page.eval_on_selector_all("#preset option", "o => o.map(x => x.textContent)")
+    check(presets and presets[0].startswith("VOI"), f"the DICOM's VOI window is not the first preset: {presets}")
+    labels = page.eval_on_selector_all("#views .label", "l => l.map(x => x.textContent)")
+    check(all("MONOCHROME1" in l for l in labels), f"MONOCHROME1 not shown: {labels}")
+    for slot, s in zip(["RCC", "LCC", "RMLO", "LMLO"], stats(page)):
+        check(s["lit"] > 0.05 * s["total"], f"DICOM {slot}: canvas looks empty")
+
     # Upload for a quick look: opens in the single view with its score.
     page.set_input_files("#upload", upload_file)
     # Polled from here: the page's CSP forbids the string evaluation wait_for_function would use.
