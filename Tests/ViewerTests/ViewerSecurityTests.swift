@@ -155,7 +155,7 @@ final class ViewerSecurityTests: XCTestCase {
             "\r\n\r\n\r\n",   // no request line at all: the server waits (then closes it when idle)
         ]
         for request in requests {
-            let reply = try RawHTTP.exchange(port: port, head: request, timeout: request.hasPrefix("\r") ? 2 : 10)
+            let reply = try RawHTTP.exchange(port: port, head: request, timeout: request.hasPrefix("\r\n") ? 2 : 10)
             if let status = reply.status {
                 XCTAssertTrue((400..<500).contains(status), "\(request.debugDescription): status \(status)")
             }
