@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
@@ -30,8 +31,13 @@ let package = Package(
         .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
+        // `mammoseg serve`: the web viewer (worklist, four-view reading, probability overlay); the page is embedded.
+        .target(name: "MammoServer", dependencies: [
+            "Mammography", "MammoData", "Engine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], exclude: ["README.md"], resources: [.embedInCode("Page")]),
         .executableTarget(name: "mammoseg", dependencies: [
-            "Mammography", "MammoData", "Engine", "DNNLBackend",
+            "Mammography", "MammoData", "Engine", "DNNLBackend", "MammoServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],
@@ -43,6 +49,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // Spawns the built `mammoseg` executable (swift test builds it) to test the CLI end to end.
         .testTarget(name: "CLITests", dependencies: ["Mammography", "Engine", "MammoData"]),
+        // Spawns `mammoseg serve` and talks to it over loopback: security, load, and the page in Chromium (Playwright).
+        .testTarget(name: "ViewerTests", dependencies: ["Mammography", "Engine", "MammoData"], resources: [.copy("Browser")]),
     ],
     swiftLanguageModes: [.v5]
 )

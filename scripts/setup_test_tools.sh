@@ -2,9 +2,11 @@
 # Installs what the test suite uses as oracles and as other people's encoders, only if missing:
 # DCMTK, GDCM, OpenJPEG's and OpenJPH's (HTJ2K) command-line tools and dicom3tools' dciodvfy (Debian),
 # pydicom with the pylibjpeg plugins and highdicom, and for the exported ONNX models onnx, onnxruntime,
-# OpenVINO and the PyTorch reference (PyPI).
+# OpenVINO and the PyTorch reference (PyPI); for the viewer's browser test, Debian's chromium driven by
+# Playwright pinned to the release that expects that Chromium (1.64.0 ↔ 156); Playwright's own browser
+# download is never run, the test launches /usr/bin/chromium.
 set -euo pipefail
-packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools dicom3tools)
+packages=(dcmtk libgdcm-tools libopenjp2-tools openjph-tools dicom3tools chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -30,3 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} (PyPI)"
   python3 -m pip install -q "${missing[@]}"
 fi
+playwright_version=1.64.0
+python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('playwright') != '$playwright_version')" 2>/dev/null || {
+  echo "setup: installing playwright==$playwright_version (PyPI; uses the system chromium, no browser download)"
+  python3 -m pip install -q "playwright==$playwright_version"
+}

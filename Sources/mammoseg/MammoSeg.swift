@@ -12,6 +12,8 @@ struct MammoSeg: ParsableCommand {
             SynthCommand.self, ImportCommand.self, InfoCommand.self, ConvertCommand.self,
             // networks
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self, SummaryCommand.self,
+            // reading
+            ServeCommand.self,
             // the study
             CompareCommand.self, ProbeCommand.self,
             // deployment

@@ -79,13 +79,9 @@ struct PredictCommand: ParsableCommand {
             typealias Job = (predict: () throws -> (image: GrayImage, probability: [Float]), name: String)
             var jobs: [Job] = inputs.map { path in
                 ({
-                    let source = try SourceImage.read(path, intensity: noPreprocessing ? .fullRange : preprocessing.policy.intensity)
-                    let image = source.image
-                    let p = noPreprocessing
-                        ? try predictor.probability(image: image.normalized(), width: image.width, height: image.height)
-                        : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing, laterality: source.laterality,
-                                                              pixelSpacing: source.pixelSpacing).probability
-                    return (image, p)
+                    let prediction = try SourcePrediction.predict(path: path, predictor: predictor,
+                                                                  preprocessing: noPreprocessing ? nil : preprocessing)
+                    return (prediction.image, prediction.probability)
                 }, ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
             }
             if let data {
