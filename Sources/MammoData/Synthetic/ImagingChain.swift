@@ -26,7 +26,7 @@ struct ImagingChain {
         blurSigma = generator.uniform(0.5, 1.0)
         photons = generator.uniform(3e4, 3e5)
         electronicNoise = generator.uniform(1e-5, 5e-5)
-        lutWidth = generator.uniform(0.3, 0.45)
+        lutWidth = generator.uniform(0.4, 0.6)
         bits = generator.int(in: 12...16)
     }
 

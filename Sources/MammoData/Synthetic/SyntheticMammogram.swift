@@ -60,13 +60,17 @@ public struct SyntheticMammogramGenerator: Sendable {
     public static let filmArtifactFraction = 0.3
     /// Spectral exponent of the texture that fills the glandular compartments.
     static let textureBeta = 3.0
+    /// Spectral exponent of the finer, rougher texture that modulates the gland.
+    static let roughBeta = 2.0
     private let bank: NoiseBank
+    private let roughBank: NoiseBank
 
     public init(size: Int = 256, normalFraction: Double = 0.5, seed: UInt64 = 1) {
         self.size = size; self.normalFraction = normalFraction; self.seed = seed
         var side = 64
         while side < size { side *= 2 }
         bank = NoiseBank(side: side, count: 8, beta: Self.textureBeta, seed: seed)
+        roughBank = NoiseBank(side: side, count: 2, beta: Self.roughBeta, seed: seed ^ 0x5EED)
     }
 
     /// Patients own two consecutive images (CC then MLO of one breast).
@@ -113,7 +117,8 @@ public struct SyntheticMammogramGenerator: Sendable {
         let layers = generator.int(in: 2...4)
         let meanFraction = 0.45
         let glandularProbability = min(0.95, glandularFraction / (meanFraction * meanEnvelope))
-        let softness = Float(generator.uniform(0.15, 0.35))
+        let softness = Float(generator.uniform(0.3, 0.6))
+        let centreA = 1.4, centreB = 0.35
         for _ in 0..<layers {
             let compartments = TissueCompartments(outline: outline, inside: inside, generator: &generator)
             let glandular = compartments.seeds.map { seed -> Double in
@@ -122,7 +127,7 @@ public struct SyntheticMammogramGenerator: Sendable {
                 return generator.chance(min(0.97, p)) ? generator.uniform(0.2, 0.7) : 0
             }
             let noise = bank.crop(tile: generator.int(below: bank.tiles.count), width: width, height: height, generator: &generator)
-            let ligament = Float(generator.uniform(0.2, 0.45))
+            let ligament = Float(generator.uniform(0.1, 0.25))
             let share = 1 / Float(layers)
             for y in 0..<height {
                 for x in 0..<width {
@@ -133,7 +138,9 @@ public struct SyntheticMammogramGenerator: Sendable {
                     var value: Float = 0
                     let fraction = glandular[c]
                     if fraction > 0 {
-                        let threshold = InverseNormal.upperThreshold(fraction: fraction * Double(envelope[i]))
+                        // Gland gathers at the compartment's centre and thins towards its ligaments.
+                        let centre = max(0, min(1, centreA - centreB * Double(compartments.distance[i])))
+                        let threshold = InverseNormal.upperThreshold(fraction: fraction * Double(envelope[i]) * centre)
                         value = min(1, max(0, (noise[i] - threshold) / softness + 0.5))
                     }
                     if compartments.isBorder(x: x, y: y) { value = max(value, ligament) }
@@ -141,6 +148,12 @@ public struct SyntheticMammogramGenerator: Sendable {
                 }
             }
         }
+
+        // The gland's own fine texture (acini and ducts below the resolution).
+        let rough = roughBank.crop(tile: generator.int(below: roughBank.tiles.count), width: width, height: height,
+                                   generator: &generator)
+        let roughness = Float(generator.uniform(0.15, 0.3))
+        for i in 0..<pixels where gland[i] > 0 { gland[i] = max(0, gland[i] * (1 + roughness * rough[i])) }
 
         // Vessels from the chest wall, a faint duct tree from the nipple: path length as a fraction of the thickness.
         var vessels = TubePainter(width: width, height: height)
@@ -170,13 +183,15 @@ public struct SyntheticMammogramGenerator: Sendable {
         }
         let vesselGain = Float(generator.uniform(1.5, 2.5) / thicknessPixels)
         let ductGain = Float(generator.uniform(0.6, 1.2) / thicknessPixels)
-        let muscle = Float(generator.uniform(0.85, 1.15))
+        let muscle = Float(generator.uniform(0.55, 0.85))
         let striation = view == "MLO"
             ? bank.crop(tile: generator.int(below: bank.tiles.count), width: width, height: height, generator: &generator) : []
         for i in 0..<pixels where inside[i] {
             var value = gland[i] + vesselGain * vessels.values[i] + ductGain * ducts.values[i]
             if pectoral[i] > 0 {
-                value = value * (1 - pectoral[i]) + (muscle + 0.08 * striation[i]) * pectoral[i]
+                // Thickest at the axilla corner, thinning along the muscle's edge.
+                let corner = Float(1 - 0.35 * min(1, (Double(i % width) / outline.pectoralWidth + Double(i / width) / outline.pectoralHeight)))
+                value = value * (1 - pectoral[i]) + (muscle * corner + 0.08 * striation[i]) * pectoral[i]
             }
             gland[i] = value
         }
@@ -332,3 +347,4 @@ public struct SyntheticMammogramGenerator: Sendable {
         return nil
     }
 }
+

@@ -24,6 +24,9 @@ struct TissueCompartments {
     let width: Int, height: Int
     /// Compartment index per pixel (−1 outside the breast).
     private(set) var label: [Int32]
+    /// Squared normalised distance ‖Rᵢ(x − μᵢ)‖² of each pixel from its compartment's seed:
+    /// 0 at the centre, growing towards the ligaments.
+    private(set) var distance: [Float]
     let seeds: [Seed]
 
     init(outline: BreastOutline, inside: [Bool], generator: inout SeededGenerator) {
@@ -90,6 +93,7 @@ struct TissueCompartments {
         }
         // Full resolution: the best of the candidates of the 2×2 nearest half-resolution cells.
         var label = [Int32](repeating: -1, count: width * height)
+        var distance = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
             let fy = max(0, min(Double(halfHeight - 1), (Double(y) + 0.5) / 2 - 0.5))
             let hy0 = Int(fy), hy1 = min(halfHeight - 1, hy0 + 1), ty = fy - Double(hy0)
@@ -107,9 +111,11 @@ struct TissueCompartments {
                     if s > best { best = s; bestIndex = candidate }
                 }
                 label[y * width + x] = bestIndex
+                if bestIndex >= 0 { distance[y * width + x] = Float(-2 * (best - seeds[Int(bestIndex)].logNorm)) }
             }
         }
         self.label = label
+        self.distance = distance
     }
 
     /// Whether pixel (x, y) lies on a border between two compartments (a ligament), one pixel wide.
