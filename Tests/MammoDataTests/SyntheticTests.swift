@@ -81,8 +81,8 @@ final class SyntheticTests: XCTestCase {
     /// chosen on the data itself, segments the lesions of the positive images poorly (pooled
     /// Dice ≤ 0.15, the bound).
     func testBestGlobalThresholdScoresPoorly() {
-        let generator = SyntheticMammogramGenerator(size: 128, normalFraction: 0, seed: 7)
-        let phantoms = (0..<24).map(generator.make(index:))
+        let generator = SyntheticMammogramGenerator(size: 256, normalFraction: 0, seed: 7)
+        let phantoms = (0..<40).map(generator.make(index:))
         var baseline = ThresholdBaseline()
         for phantom in phantoms {
             XCTAssertTrue(phantom.mask.hasForeground)

@@ -6,10 +6,10 @@ import XCTest
 /// Every network's initial weights have the distribution PyTorch's default initialisation
 /// gives the same layers (Fixtures/init_statistics.json, from reference/models.py with
 /// scripts/fixtures/make_init_statistics.py): per tensor, pooled over 8 seeds, the same mean and
-/// std within sampling error and no value beyond the uniform bound. A wrong fan-in or bound
+/// std within sampling error and no value beyond torch's uniform bound 1/√fan_in. A wrong fan-in or bound
 /// (say, fan-out for transposed convolutions) moves a tensor's std by far more than the tolerance.
 final class InitializationTests: XCTestCase {
-    struct Statistics: Decodable { var count: Int; var mean: Double; var std: Double; var max_abs: Double }
+    struct Statistics: Decodable { var count: Int; var mean: Double; var std: Double; var max_abs: Double; var bound: Double? }
     struct Fixture: Decodable { var width: Double; var inits: Int; var archs: [String: [String: Statistics]] }
 
     func testInitialisationMatchesPyTorchDefaults() throws {
@@ -42,8 +42,10 @@ final class InitializationTests: XCTestCase {
                 // Sampling error of a uniform's std estimate ≈ 0.45·std/√n; five of them, plus 1 %.
                 XCTAssertEqual(std / torch.std, 1, accuracy: 5 * 0.45 / n.squareRoot() + 0.01, "\(label): std")
                 XCTAssertEqual(mean, torch.mean, accuracy: 5 * torch.std * (2 / n).squareRoot(), "\(label): mean")
-                let bound = 3.0.squareRoot() * torch.std
-                XCTAssertLessThanOrEqual(maxAbs, bound * 1.05, "\(label): a value beyond PyTorch's bound")
+                let bound = try XCTUnwrap(torch.bound, "\(label): a random tensor of a convolution or linear layer")
+                XCTAssertLessThanOrEqual(maxAbs, bound * (1 + 1e-6), "\(label): a value beyond PyTorch's bound 1/√fan_in")
+                // A uniform on ±bound has std bound/√3.
+                XCTAssertEqual(std / (bound / 3.0.squareRoot()), 1, accuracy: 5 * 0.45 / n.squareRoot() + 0.01, "\(label): std vs bound")
                 if n >= 1000 { XCTAssertGreaterThan(maxAbs, bound * 0.95, "\(label): uniform up to the bound") }
             }
         }

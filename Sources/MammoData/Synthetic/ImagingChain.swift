@@ -41,7 +41,8 @@ struct ImagingChain {
         var sum = 0.0, count = 0
         for index in intensity.indices {
             let i = Double(intensity[index])
-            let noisy = i + (i / photons).squareRoot() * generator.gaussian() + electronicNoise * generator.gaussian()
+            // Quantum (variance i/photons) and electronic noise, independent: one Gaussian of their summed variance.
+            let noisy = i + (i / photons + electronicNoise * electronicNoise).squareRoot() * generator.gaussian()
             let a = -log(max(noisy, 1e-7))
             logged[index] = Float(a)
             if interior[index] { sum += a; count += 1 }

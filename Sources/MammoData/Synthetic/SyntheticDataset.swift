@@ -25,6 +25,11 @@ public enum SyntheticDataset {
         String(format: "SP_%05d", SyntheticMammogramGenerator.patientIndex(ofImage: index))
     }
 
+    /// Per-image phantom properties, `ROOT/phantoms.csv`.
+    public static let phantomTable = "phantoms.csv"
+    static let phantomColumns = ["id", "view", "laterality", "glandular_fraction", "thickness_mm", "detector_bits",
+                                 "confounders", "film_artifacts"]
+
     /// Largest image side: the noise bank holds eight tiles of the next power of two.
     public static let maximumSize = 2048
 
@@ -83,7 +88,10 @@ public enum SyntheticDataset {
                 }
                 baseline.add(image: phantom.image, mask: phantom.mask)
                 tally.add(confounders: phantom.confounderMask.hasForeground, artifacts: phantom.hasFilmArtifacts,
-                          patches: options.measureRealism ? TextureRealism.patches(phantom.image) : [])
+                          patches: options.measureRealism ? TextureRealism.patches(phantom.image) : [],
+                          row: [entry.id, phantom.view, phantom.laterality, String(format: "%.3f", phantom.glandularFraction),
+                                String(format: "%.1f", phantom.thicknessMillimetres), String(phantom.detectorBits),
+                                phantom.confounderTypes.joined(separator: "+"), phantom.hasFilmArtifacts ? "1" : "0"])
                 if options.writeDICOM {
                     try SyntheticDICOM.write(phantom, entry: entry, index: index, folder: dicomFolder)
                 }
@@ -99,6 +107,9 @@ public enum SyntheticDataset {
                       "val_fraction": "\(options.valFraction)", "test_fraction": "\(options.testFraction)",
                       "dicom": "\(options.writeDICOM)"],
             seed: options.seed)
+        // What the manifest does not say about each phantom (for figures and per-type counts).
+        let table = ([phantomColumns] + tally.rows.sorted { $0[0] < $1[0] }).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+        try AtomicWrite.write(Array(table.utf8), to: (root as NSString).appendingPathComponent(phantomTable), what: "phantom table")
         let entries = try writer.finish(provenance: provenance)
         return Summary(entries: entries, thresholdBaselineDice: baseline.bestDice,
                        imagesWithConfounders: tally.confounders, imagesWithFilmArtifacts: tally.artifacts,
@@ -126,11 +137,14 @@ final class LockedTally: @unchecked Sendable {
     private(set) var confounders = 0
     private(set) var artifacts = 0
     private var collected: [TextureRealism.Patch] = []
-    func add(confounders hasConfounders: Bool, artifacts hasArtifacts: Bool, patches: [TextureRealism.Patch]) {
+    private var collectedRows: [[String]] = []
+    func add(confounders hasConfounders: Bool, artifacts hasArtifacts: Bool, patches: [TextureRealism.Patch], row: [String]) {
         lock.lock(); defer { lock.unlock() }
+        collectedRows.append(row)
         if hasConfounders { confounders += 1 }
         if hasArtifacts { artifacts += 1 }
         collected += patches
     }
     var patches: [TextureRealism.Patch] { lock.lock(); defer { lock.unlock() }; return collected }
+    var rows: [[String]] { lock.lock(); defer { lock.unlock() }; return collectedRows }
 }

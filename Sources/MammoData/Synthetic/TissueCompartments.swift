@@ -9,7 +9,7 @@ import Darwin
 /// The adipose and glandular compartments of one tissue layer (the UPenn phantom's model,
 /// Bakic 2011, in 2-D): seeds with anisotropic covariance, elongated towards the nipple; each
 /// pixel belongs to the seed with the highest score −½‖Rᵢ(x − μᵢ)‖² − log(σ₁σ₂); the borders
-/// between compartments are the Cooper's ligaments. Labels are computed at half resolution on
+/// between compartments are the Cooper's ligaments. Labels are computed at quarter resolution on
 /// coordinates warped by low-frequency sinusoids, then refined at full resolution among the
 /// neighbouring cells' candidates, so the borders are one pixel wide and not blocky.
 struct TissueCompartments {
@@ -60,7 +60,8 @@ struct TissueCompartments {
             warps.append((2 * Double.pi / period * cos(direction), 2 * Double.pi / period * sin(direction),
                           generator.uniform(0, 2 * Double.pi), typical * generator.uniform(0.1, 0.25)))
         }
-        let halfWidth = (width + 1) / 2, halfHeight = (height + 1) / 2
+        let factor = 4
+        let halfWidth = (width + factor - 1) / factor, halfHeight = (height + factor - 1) / factor
         var dxHalf = [Double](repeating: 0, count: halfWidth * halfHeight)
         var dyHalf = dxHalf
         var labelHalf = [Int32](repeating: -1, count: halfWidth * halfHeight)
@@ -72,16 +73,15 @@ struct TissueCompartments {
         }
         for hy in 0..<halfHeight {
             for hx in 0..<halfWidth {
-                let px = Double(2 * hx) + 1, py = Double(2 * hy) + 1
+                let px = Double(factor * hx) + Double(factor) / 2, py = Double(factor * hy) + Double(factor) / 2
                 var dx = 0.0, dy = 0.0
                 for (index, w) in warps.enumerated() {
                     let value = w.3 * sin(w.0 * px + w.1 * py + w.2)
                     if index < 3 { dx += value } else { dy += value }
                 }
                 dxHalf[hy * halfWidth + hx] = dx; dyHalf[hy * halfWidth + hx] = dy
-                let x0 = min(width - 1, 2 * hx), y0 = min(height - 1, 2 * hy)
-                let near = inside[y0 * width + x0] || inside[min(height - 1, y0 + 1) * width + min(width - 1, x0 + 1)]
-                    || outline.radius(x: x0, y: y0) < 1.08
+                let x0 = min(width - 1, factor * hx), y0 = min(height - 1, factor * hy)
+                let near = outline.radius(x: x0, y: y0) < 1.15
                 guard near else { continue }
                 var best = -Double.infinity, bestIndex: Int32 = -1
                 for (index, seed) in seeds.enumerated() {
@@ -95,10 +95,10 @@ struct TissueCompartments {
         var label = [Int32](repeating: -1, count: width * height)
         var distance = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
-            let fy = max(0, min(Double(halfHeight - 1), (Double(y) + 0.5) / 2 - 0.5))
+            let fy = max(0, min(Double(halfHeight - 1), (Double(y) + 0.5) / Double(factor) - 0.5))
             let hy0 = Int(fy), hy1 = min(halfHeight - 1, hy0 + 1), ty = fy - Double(hy0)
             for x in 0..<width where inside[y * width + x] {
-                let fx = max(0, min(Double(halfWidth - 1), (Double(x) + 0.5) / 2 - 0.5))
+                let fx = max(0, min(Double(halfWidth - 1), (Double(x) + 0.5) / Double(factor) - 0.5))
                 let hx0 = Int(fx), hx1 = min(halfWidth - 1, hx0 + 1), tx = fx - Double(hx0)
                 let i00 = hy0 * halfWidth + hx0, i01 = hy0 * halfWidth + hx1
                 let i10 = hy1 * halfWidth + hx0, i11 = hy1 * halfWidth + hx1
