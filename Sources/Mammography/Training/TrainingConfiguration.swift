@@ -57,6 +57,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         func fields(_ c: TrainingConfiguration) -> [String: String] {
             var c = c
             c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
+            c.warmupSteps = c.warmupSteps ?? 0  // a run saved before warm-up existed had none
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }
