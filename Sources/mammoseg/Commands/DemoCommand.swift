@@ -79,13 +79,15 @@ struct DemoCommand: ParsableCommand {
             c.epochs = epochs; c.seed = seed; c.threads = engine.threads; c.timeBudgetSeconds = minutes * 60
             let backend = try engine.makeBackend()
             try? FileManager.default.removeItem(atPath: runFolder)
+            let observer = ConsoleTrainingObserver()  // held here: the trainer keeps a weak reference
             let trainer = try Trainer(configuration: c, run: RunFolder(root: runFolder), backend: backend, resume: false,
-                                      observer: ConsoleTrainingObserver())
+                                      observer: observer)
             StopSignal.install()
             trainer.shouldStop = { StopSignal.requested }
             try trainer.train()
             try trainer.writeReport()  // loads the best checkpoint into the model
             if let warning = trainer.learningWarning { warn(warning) }
+            withExtendedLifetime(observer) {}
 
             let dataset = try PreparedDataset(root: data)
             let test = dataset.entries(split: .test)
