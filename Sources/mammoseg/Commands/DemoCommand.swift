@@ -17,8 +17,9 @@ struct DemoCommand: ParsableCommand {
         4. Writes probability heatmaps of a few test images (OUT/predictions) and the run's report.html.
 
         The recipe suits a laptop CPU: --size 128 crops of 256² images (half of them centred on a lesion), \
-        width 0.25, batch 8, Adam 2e-3 decayed ×0.85 every 40 epochs (an epoch here is only 35 steps), the \
-        study's pos-weight 18, flips on, 8 minutes of training; the checkpoint with the best validation Dice is kept.
+        width 0.25, batch 8, Adam 2e-3 after a 100-step linear warm-up, decayed ×0.85 every 40 epochs (an epoch \
+        here is only 35 steps), the study's pos-weight 18, flips on, 8 minutes of training; the checkpoint with the \
+        best validation Dice is kept. When standard output is not a terminal, one line per epoch goes there.
         """)
 
     @Option(help: "Output folder.") var out: String = "demo-out"
