@@ -7,7 +7,14 @@ false-positive pixel rate on normal images (breast pixels above threshold).
   pip install torch==2.13.0+cpu pillow numpy
   python3 scripts/reference_train.py --data demo-out/data --minutes 8 --size 256 --width 0.25
 
-Prints one line: `reference dice=... fp_rate=... epochs=... seconds=...` and writes JSON with --json.
+The recipe matches MammoSeg's: linear learning-rate warm-up over --warmup-steps steps
+(lr * min(1, (step + 1) / N)), the staircase decay per epoch, optional gradient-norm clipping
+(--clip-grad-norm) and an optional moving average of the weights for evaluation (--ema, with
+MammoSeg's decay min(d, (1 + t) / (10 + t))). Synthetic datasets' confounder masks
+(ROOT/confounders/ID.png) give the false-positive rate on confounders as well.
+
+Prints one line per epoch, then `reference dice=... fp_rate=... fp_rate_confounders=... epochs=... seconds=...`,
+and writes JSON with --json.
 """
 import argparse, csv, json, os, sys, time
 import numpy as np
@@ -20,14 +27,19 @@ from models import ARCHS, weighted_ce  # noqa: E402
 BREAST_THRESHOLD = 0.02  # same rule as MammoSeg's evaluation: breast pixels are brighter than this
 
 
-def load(root, split):
+def load(root, split, confounders=False):
     rows = [r for r in csv.DictReader(open(os.path.join(root, "manifest.csv"))) if r["split"] == split]
     out = []
     for r in rows:
         pil = Image.open(os.path.join(root, r["image"]))
         img = np.asarray(pil, dtype=np.float32) / (255.0 if pil.mode == "L" else 65535.0)  # by bit depth
         mask = (np.asarray(Image.open(os.path.join(root, r["mask"]))) > 0).astype(np.int64)
-        out.append((img, mask))
+        if confounders:
+            path = os.path.join(root, "confounders", r["id"] + ".png")
+            extra = (np.asarray(Image.open(path)) > 0) if os.path.exists(path) else np.zeros(mask.shape, bool)
+            out.append((img, mask, extra))
+        else:
+            out.append((img, mask))
     return out
 
 
@@ -60,9 +72,12 @@ def pad32(a):
 
 @torch.no_grad()
 def evaluate(model, data, threshold=0.5):
+    """Pooled Dice on positive images, FP rate over breast pixels of normal images, and over
+    confounder pixels of normal images (None without confounder masks)."""
     model.eval()
-    tp = fp = fn = 0; fp_normal = breast_normal = 0
-    for img, mask in data:
+    tp = fp = fn = 0; fp_normal = breast_normal = 0; fp_conf = conf = 0
+    for item in data:
+        img, mask = item[0], item[1]
         h, w = img.shape
         p = torch.softmax(model(torch.from_numpy(pad32(img))[None, None]), 1)[0, 1, :h, :w].numpy()
         pred = p > threshold
@@ -71,9 +86,28 @@ def evaluate(model, data, threshold=0.5):
         else:
             breast = img > BREAST_THRESHOLD
             fp_normal += int((pred & breast).sum()); breast_normal += int(breast.sum())
+            if len(item) > 2:
+                fp_conf += int((pred & item[2]).sum()); conf += int(item[2].sum())
     model.train()
     dice = 2 * tp / max(1, 2 * tp + fp + fn)
-    return dice, fp_normal / max(1, breast_normal)
+    return dice, fp_normal / max(1, breast_normal), (fp_conf / conf if conf else None)
+
+
+class WeightAverage:
+    """MammoSeg's WeightAverage: avg <- d*avg + (1-d)*theta, d = min(decay, (1+t)/(10+t)); buffers copied."""
+    def __init__(self, model, decay):
+        self.decay, self.updates = decay, 0
+        self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        self.weights = {k for k, _ in model.named_parameters()}
+
+    @torch.no_grad()
+    def update(self, model):
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates)); self.updates += 1
+        for k, v in model.state_dict().items():
+            if k in self.weights:
+                self.state[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.state[k].copy_(v)
 
 
 def main():
@@ -89,29 +123,47 @@ def main():
     ap.add_argument("--decay-every", type=int, default=10)
     ap.add_argument("--decay-factor", type=float, default=0.85)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--warmup-steps", type=int, default=100)
+    ap.add_argument("--clip-grad-norm", type=float)
+    ap.add_argument("--ema", type=float)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
-    train, val, test = load(a.data, "train"), load(a.data, "val"), load(a.data, "test")
+    train, val, test = load(a.data, "train"), load(a.data, "val"), load(a.data, "test", confounders=True)
     model = ARCHS[a.arch](a.width).to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), a.lr)
-    start = time.time(); best = (-1.0, None); epoch = 0
+    average = WeightAverage(model, a.ema) if a.ema else None
+    start = time.time(); best = (-1.0, None); epoch = 0; step = 0
     while time.time() - start < a.minutes * 60:
-        for g in opt.param_groups: g["lr"] = a.lr * a.decay_factor ** (epoch // a.decay_every)
+        base = a.lr * a.decay_factor ** (epoch // a.decay_every)
+        losses = []
         for x, y in batches(train, a.size, a.batch, rng):
-            opt.zero_grad(); weighted_ce(model(x.to(memory_format=torch.channels_last)), y, a.pos_weight).backward(); opt.step()
+            for g in opt.param_groups: g["lr"] = base * (min(1.0, (step + 1) / a.warmup_steps) if a.warmup_steps > 0 else 1.0)
+            opt.zero_grad()
+            loss = weighted_ce(model(x.to(memory_format=torch.channels_last)), y, a.pos_weight)
+            loss.backward()
+            if a.clip_grad_norm: torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip_grad_norm)
+            opt.step(); step += 1; losses.append(float(loss))
+            if average: average.update(model)
             if time.time() - start > a.minutes * 60: break
         epoch += 1
-        dice, fp_rate = evaluate(model, val)
-        print(f"epoch {epoch} val_dice={dice:.4f} val_fp_rate={fp_rate:.5f} t={time.time() - start:.0f}s", file=sys.stderr)
+        if average:
+            raw = {k: v.clone() for k, v in model.state_dict().items()}; model.load_state_dict(average.state)
+        dice, fp_rate, _ = evaluate(model, val)
+        print(f"epoch {epoch}: train_loss={np.mean(losses):.4g} val_dice={dice:.4f} val_fp_rate={fp_rate:.5f} "
+              f"elapsed={time.time() - start:.0f}s", flush=True)
         if dice > best[0]:
             best = (dice, {k: v.clone() for k, v in model.state_dict().items()})
+        if average: model.load_state_dict(raw)
     if best[1] is not None: model.load_state_dict(best[1])
-    dice, fp_rate = evaluate(model, test)
-    result = dict(dice=dice, fp_rate=fp_rate, epochs=epoch, seconds=time.time() - start, arch=a.arch, size=a.size, width=a.width)
-    print(f"reference dice={dice:.4f} fp_rate={fp_rate:.5f} epochs={epoch} seconds={result['seconds']:.0f}")
+    dice, fp_rate, fp_conf = evaluate(model, test)
+    result = dict(dice=dice, fp_rate=fp_rate, fp_rate_confounders=fp_conf, best_val_dice=best[0], epochs=epoch,
+                  seconds=time.time() - start, arch=a.arch, size=a.size, width=a.width, seed=a.seed)
+    conf = "n/a" if fp_conf is None else f"{fp_conf:.5f}"
+    print(f"reference dice={dice:.4f} fp_rate={fp_rate:.5f} fp_rate_confounders={conf} best_val_dice={best[0]:.4f} "
+          f"epochs={epoch} seconds={result['seconds']:.0f}")
     if a.json:
         json.dump(result, open(a.json, "w"), indent=2)
 

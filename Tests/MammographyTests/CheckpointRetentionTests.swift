@@ -12,7 +12,7 @@ final class CheckpointRetentionTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "/mammoseg-retention-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var options = SyntheticDataset.Options()
-        options.count = 8; options.size = 64; options.seed = 2; options.valFraction = 0.25
+        options.count = 8; options.size = 64; options.seed = 2; options.valFraction = 0.25; options.normalFraction = 0.25
         try SyntheticDataset.write(to: folder + "/data", options: options, overwrite: true)
         var c = TrainingConfiguration(data: folder + "/data", architecture: "dilated-resize")
         c.size = 64; c.width = 0.0625; c.batchSize = 4; c.epochs = 4; c.keepEpochCheckpoints = keep

@@ -39,8 +39,10 @@ public struct Checkpoint: Sendable {
 
     /// Writes `parameters` (weights and buffers), the optimizer state when given, and
     /// `metadata` (which must hold arch, size and width) atomically to `path`.
+    /// `trainingState`: further tensors a resumed run needs (named under `optimizer.`, so they
+    /// travel with the optimiser state and never reach a model).
     public static func save(parameters: [Parameter], optimizer: Adam?, metadata: [String: String],
-                            to path: String) throws {
+                            to path: String, trainingState: [String: HostTensor] = [:]) throws {
         let missing = requiredMetadata.filter { metadata[$0] == nil }
         guard missing.isEmpty else {
             throw EngineError.checkpoint(file: path, reason: "metadata lacks \(missing.joined(separator: ", ")); "
@@ -56,6 +58,13 @@ public struct Checkpoint: Sendable {
         }
         if let optimizer {
             tensors.merge(optimizer.stateTensors()) { model, _ in model }
+        }
+        for (name, tensor) in trainingState {
+            guard name.hasPrefix(Adam.statePrefix), tensors[name] == nil else {
+                throw EngineError.checkpoint(file: path, reason: "training state '\(name)' must be named under "
+                                                                 + "'\(Adam.statePrefix)' and not clash; rename it")
+            }
+            tensors[name] = tensor
         }
         var fileMetadata = metadata
         fileMetadata["format"] = format

@@ -22,7 +22,7 @@ public final class DatasetWriter: @unchecked Sendable {
                 throw DataError(file: root, "already holds a dataset; choose another --out folder or delete it")
             }
             try? FileManager.default.removeItem(atPath: manifest)
-            for folder in ["images", "masks"] {
+            for folder in ["images", "masks", PreparedDataset.confounderFolder] {
                 try? FileManager.default.removeItem(atPath: (root as NSString).appendingPathComponent(folder))
             }
         }
@@ -53,6 +53,21 @@ public final class DatasetWriter: @unchecked Sendable {
         try PNG.write(mask.binaryMask(), to: (root as NSString).appendingPathComponent(stored.mask))
         lock.lock(); defer { lock.unlock() }
         entries.append(stored)
+    }
+
+    /// Writes the mask of an image's mass-like normal findings to `confounders/ID.png` (synthetic
+    /// data: false positives on them are counted apart). Only images with confounders get one.
+    public func addConfounderMask(id: String, mask: GrayImage) throws {
+        guard DatasetEntry.isValidID(id) else {
+            throw DataError(file: root, "invalid image id '\(id)'; use letters, digits, '-', '_', '.'")
+        }
+        let folder = (root as NSString).appendingPathComponent(PreparedDataset.confounderFolder)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(file: folder, "cannot create the folder (\(error.localizedDescription)); check permissions")
+        }
+        try PNG.write(mask.binaryMask(), to: (folder as NSString).appendingPathComponent("\(id).png"))
     }
 
     /// Adds an importer's prepared image with its lesion mask, recording its transform.

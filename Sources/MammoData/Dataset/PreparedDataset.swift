@@ -6,6 +6,8 @@ import Foundation
 ///                         (version 2: + the per-image transform, `TransformColumns`)
 ///     ROOT/images/ID.png  16-bit grayscale, chest wall at the left edge
 ///     ROOT/masks/ID.png   8-bit, 0 = normal, 255 = abnormal (all 0 for normal images)
+///     ROOT/confounders/ID.png  optional, 8-bit: mass-like normal findings of synthetic
+///                         images (0/255), for false positives counted on them
 ///     ROOT/dataset.json   provenance (importer, sources, options, seed, counts, version,
 ///                         preprocessing policy); version 1 datasets read, newer ones refused
 public struct PreparedDataset: Sendable {
@@ -52,6 +54,25 @@ public struct PreparedDataset: Sendable {
 
     public func imagePath(_ entry: DatasetEntry) -> String { (root as NSString).appendingPathComponent(entry.image) }
     public func maskPath(_ entry: DatasetEntry) -> String { (root as NSString).appendingPathComponent(entry.mask) }
+
+    /// Folder of the optional confounder masks.
+    public static let confounderFolder = "confounders"
+
+    public func confounderMaskPath(_ entry: DatasetEntry) -> String {
+        (root as NSString).appendingPathComponent("\(Self.confounderFolder)/\(entry.id).png")
+    }
+
+    /// The image's confounder mask when the dataset has one for it (synthetic data), else nil;
+    /// a mask of another size than the image is refused.
+    public func loadConfounderMask(_ entry: DatasetEntry, width: Int, height: Int) throws -> GrayImage? {
+        let path = confounderMaskPath(entry)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let mask = try PNG.readGray(path)
+        guard mask.width == width, mask.height == height else {
+            throw DataError(file: path, "confounder mask is \(mask.width)x\(mask.height) but its image is \(width)x\(height); re-create the dataset")
+        }
+        return mask
+    }
 
     public func loadImage(_ entry: DatasetEntry) throws -> GrayImage {
         try PNG.readGray(imagePath(entry))

@@ -17,9 +17,11 @@ public enum SegmentationEvaluation {
             let input = image.normalized()
             var p = try predictor.probability(image: input, width: image.width, height: image.height)
             PreparedBreastMask.apply(to: &p, image: image, entry: entry)
-            samples.append(SegmentationSample(id: entry.id, width: image.width, height: image.height, probability: p,
-                                              mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: input,
-                                              patientID: entry.patientID))
+            var sample = SegmentationSample(id: entry.id, width: image.width, height: image.height, probability: p,
+                                            mask: mask.pixels.map { $0 > 0 ? 1 : 0 }, image: input, patientID: entry.patientID)
+            sample.confounder = try dataset.loadConfounderMask(entry, width: image.width, height: image.height)?
+                .pixels.map { $0 > 0 ? 1 : 0 }
+            samples.append(sample)
             progress?(i + 1, entries.count)
         }
         return samples
@@ -46,6 +48,7 @@ extension EvaluationReport {
         put("recall", segmentation.recall)
         put("precision", segmentation.precision)
         put("fp_rate_normal", negativeImages.falsePositiveRate)
+        if let rate = negativeImages.confounderFalsePositiveRate { put("fp_rate_confounders", rate) }
         put("auc_max", imageLevel.aucMax)
         put("froc_sens_at_1fp", lesions.sensitivityAtFalsePositives["1"] ?? nil)
         put("froc_cpm", lesions.cpm)

@@ -32,6 +32,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         public var meanFalsePositiveRate: Double?
         /// Negative images with at least one flagged breast pixel / negative images.
         public var imagesWithFalsePositives: Double?
+        /// Flagged confounder pixels / confounder pixels, pooled over negative images; nil when
+        /// no negative image has a confounder mask (real data).
+        public var confounderFalsePositiveRate: Double? = nil
     }
     public var negativeImages: NegativeImages
 
@@ -97,6 +100,7 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             ("negative-image FP rate (breast px)", f(negativeImages.falsePositiveRate)),
             ("negative-image FP rate, mean", f(negativeImages.meanFalsePositiveRate)),
             ("negative images with any FP", f(negativeImages.imagesWithFalsePositives)),
+            ("negative-image FP rate on confounders", f(negativeImages.confounderFalsePositiveRate)),
             ("image AUC (max)", f(imageLevel.aucMax)),
             ("image AUC (top-k mean)", f(imageLevel.aucTopKMean)),
             ("seed rule accuracy", f(imageLevel.seedRule.accuracy)),

@@ -10,6 +10,9 @@ public struct ImageMeasurement: Sendable {
     /// Breast pixels above the threshold, and breast pixels (used for negative images).
     public var flaggedBreastPixels: Int
     public var breastPixels: Int
+    /// Confounder pixels above the threshold, and confounder pixels (0 when the image has none).
+    public var flaggedConfounderPixels: Int
+    public var confounderPixels: Int
     public var maximumScore: Double
     public var topKMeanScore: Double
     public var seedRuleDecision: Bool
@@ -28,6 +31,14 @@ public struct ImageMeasurement: Sendable {
             if sample.probability[i] > threshold { flagged += 1 }
         }
         flaggedBreastPixels = flagged; breastPixels = breast
+        var flaggedConfounder = 0, confounder = 0
+        if let marks = sample.confounder {
+            for i in marks.indices where marks[i] != 0 {
+                confounder += 1
+                if sample.probability[i] > threshold { flaggedConfounder += 1 }
+            }
+        }
+        flaggedConfounderPixels = flaggedConfounder; confounderPixels = confounder
         maximumScore = ImageScore.maximum(sample.probability)
         topKMeanScore = ImageScore.topKMean(sample.probability, k: ImageScore.topK(width: sample.width, height: sample.height))
         seedRuleDecision = ImageScore.seedRule(sample.probability, width: sample.width, height: sample.height, threshold: threshold)

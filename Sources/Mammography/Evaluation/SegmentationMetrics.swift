@@ -27,6 +27,7 @@ public enum SegmentationMetrics {
         var diceSum = 0.0, iouSum = 0.0
         var negativeFlagged = 0, negativeBreast = 0
         var negativeRateSum = 0.0, negativeRateImages = 0, negativeWithFP = 0
+        var confounderFlagged = 0, confounderPixels = 0
         for image in measurements {
             if image.isPositive {
                 pooled += image.counts
@@ -40,6 +41,7 @@ public enum SegmentationMetrics {
                     negativeRateImages += 1
                 }
                 if image.flaggedBreastPixels > 0 { negativeWithFP += 1 }
+                confounderFlagged += image.flaggedConfounderPixels; confounderPixels += image.confounderPixels
             }
         }
         let labels = measurements.map(\.isPositive)
@@ -58,7 +60,8 @@ public enum SegmentationMetrics {
                                 recall: pooled.recall, precision: pooled.precision, specificity: pooled.specificity),
             negativeImages: .init(falsePositiveRate: ratio(negativeFlagged, negativeBreast),
                                   meanFalsePositiveRate: negativeRateImages == 0 ? nil : negativeRateSum / Double(negativeRateImages),
-                                  imagesWithFalsePositives: ratio(negativeWithFP, negatives)),
+                                  imagesWithFalsePositives: ratio(negativeWithFP, negatives),
+                                  confounderFalsePositiveRate: ratio(confounderFlagged, confounderPixels)),
             imageLevel: .init(aucMax: ROC.auc(scores: measurements.map(\.maximumScore), labels: labels),
                               aucTopKMean: ROC.auc(scores: measurements.map(\.topKMeanScore), labels: labels),
                               seedRule: ClassifierMetrics(decisions: measurements.map(\.seedRuleDecision), labels: labels)),

@@ -15,6 +15,9 @@ public struct SegmentationSample: Sendable {
     public var breast: [Bool]?
     /// The woman the image belongs to: confidence intervals resample patients, not images.
     public var patientID: String?
+    /// Mass-like normal findings (synthetic confounders), 0 = none; nil when unknown.
+    /// False positives on them are counted apart on negative images.
+    public var confounder: [UInt8]?
 
     public init(id: String, width: Int, height: Int, probability: [Float], mask: [UInt8], breast: [Bool]? = nil,
                 patientID: String? = nil) {
@@ -38,6 +41,7 @@ public struct SegmentationSample: Sendable {
         try checkPixelCount(probability.count, width: width, height: height, "\(id): probability map")
         try checkPixelCount(mask.count, width: width, height: height, "\(id): mask")
         if let breast { try checkPixelCount(breast.count, width: width, height: height, "\(id): breast mask") }
+        if let confounder { try checkPixelCount(confounder.count, width: width, height: height, "\(id): confounder mask") }
     }
 }
 

@@ -36,6 +36,12 @@ public final class Trainer {
     private var resumedSteps = 0
     private let loader: TrainingLoader
     private let schedule: LearningRateSchedule
+    /// The moving average of the weights, when `emaDecay` is set.
+    public let weightAverage: WeightAverage?
+    /// The first epoch whose every training step produced a constant output (collapse), if any.
+    public private(set) var collapsedEpoch: Int?
+    /// Whether every step of the epoch in progress has produced a constant output so far.
+    private var constantThisEpoch = true
 
     /// Prepares a new run (`resume == false`: writes config.json, applies `--init` and
     /// `--freeze`) or reopens a killed one from its latest checkpoint.
@@ -79,6 +85,8 @@ public final class Trainer {
         try dataset.checkImageAndMaskSizes(dataset.entries(split: .train) + dataset.entries(split: .val))
         model = try makeModel(architecture, width: configuration.width, seed: configuration.seed)
         optimizer = Adam(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
+        let initialParameters = model.parameters
+        weightAverage = configuration.emaDecay.map { WeightAverage(decay: $0, parameters: initialParameters) }
         loader = try TrainingLoader(dataset: dataset, split: .train, configuration: Self.loaderConfiguration(configuration))
         if !resume, let existing = run.epochCheckpoints().last?.path
             ?? (FileManager.default.fileExists(atPath: run.interruptedCheckpoint) ? run.interruptedCheckpoint : nil) {
@@ -102,6 +110,11 @@ public final class Trainer {
                 observer?.message(summary)
             }
             if configuration.freezeEncoder { model.setEncoderFrozen(true) }
+            // The average starts from the weights training starts from.
+            if configuration.initFrom != nil, let average = weightAverage {
+                average.load(WeightAverage(decay: average.decay, parameters: model.parameters).stateTensors(model.parameters),
+                             parameters: model.parameters)
+            }
         }
     }
 
@@ -118,6 +131,16 @@ public final class Trainer {
         schedule.learningRate(epoch: epoch)
     }
 
+    /// The rate of global step `step` (from 0) in `epoch`: the epoch's rate times the linear
+    /// warm-up factor min(1, (step + 1)/warmupSteps).
+    public func learningRate(epoch: Int, step: Int) -> Float {
+        learningRate(epoch: epoch) * Float(Self.warmupFactor(step: step, warmupSteps: configuration.warmupSteps ?? 0))
+    }
+
+    static func warmupFactor(step: Int, warmupSteps: Int) -> Double {
+        warmupSteps > 0 ? min(1, Double(step + 1) / Double(warmupSteps)) : 1
+    }
+
     /// Trains until `configuration.epochs`, the time budget, or `shouldStop`.
     /// Returns true when every epoch finished.
     @discardableResult
@@ -125,7 +148,8 @@ public final class Trainer {
         let started = Date()
         let perEpoch = loader.batchesPerEpoch
         for epoch in startEpoch..<configuration.epochs {
-            optimizer.learningRate = learningRate(epoch: epoch)
+            optimizer.learningRate = learningRate(epoch: epoch, step: epoch * perEpoch + (epoch == startEpoch ? startBatch : 0))
+            constantThisEpoch = true
             observer?.epochStarted(epoch + 1, of: configuration.epochs, batches: perEpoch)
             let epochStart = Date()
             let resuming = epoch == startEpoch && startBatch > 0
@@ -135,6 +159,7 @@ public final class Trainer {
             while let batch = try batches.next() {
                 let batchIndex = batch.index
                 let stepStart = Date()
+                optimizer.learningRate = learningRate(epoch: epoch, step: epoch * perEpoch + batchIndex)
                 let loss = try step(batch)
                 lossSum += Double(loss); steps += 1
                 observer?.stepFinished(epoch: epoch + 1, batch: batchIndex + 1, of: perEpoch, loss: loss,
@@ -148,7 +173,17 @@ public final class Trainer {
                 }
             }
             let seconds = Date().timeIntervalSince(epochStart)
+            if constantThisEpoch && steps > 0 && collapsedEpoch == nil && model.architecture != .classifier {
+                collapsedEpoch = epoch + 1
+                let line = "warning: epoch \(epoch + 1): the network's output was the same for every pixel of every crop "
+                    + "(training collapsed: dead ReLUs); it will not learn from here. Stop and train again with "
+                    + "--warmup-steps, --clip-grad-norm, a lower --lr or another --seed"
+                run.log(line)
+                observer?.message(line)
+            }
+            weightAverage?.swap(model.parameters)
             var row = try validate()
+            weightAverage?.swap(model.parameters)
             row["epoch"] = Double(epoch + 1)
             row["train_loss"] = steps > 0 ? lossSum / Double(steps) : .nan
             row["learning_rate"] = Double(optimizer.learningRate)
@@ -180,13 +215,56 @@ public final class Trainer {
         } else {
             labels = batch.labels
         }
+        if constantThisEpoch, model.architecture != .classifier,
+           !Self.isConstant(try backend.download(logits.value)) { constantThisEpoch = false }
         let loss = try Op.weightedCrossEntropyBackward(logits, labels: labels, positiveWeight: positiveWeight, ctx)
         guard loss.isFinite else {
             throw TrainingError.configuration("training diverged (loss \(loss)) in a batch of \(batch.ids.joined(separator: ",")); "
-                + "lower --lr or --pos-weight")
+                + "lower --lr or --pos-weight, or add --clip-grad-norm")
+        }
+        if let maxNorm = configuration.clipGradientNorm {
+            Self.clipGradients(model.parameters.filter(Adam.updates), maxNorm: maxNorm)
         }
         optimizer.update(model.parameters)
+        weightAverage?.update(model.parameters)
         return loss
+    }
+
+    /// Whether logits `[N, 2, H, W]` give the same class-1 margin (logit₁ − logit₀) at every
+    /// pixel of every image: a collapsed network (dead ReLUs) outputs only its last bias.
+    static func isConstant(_ logits: HostTensor) -> Bool {
+        guard logits.shape.count == 4, logits.shape[1] == 2 else { return false }
+        let n = logits.shape[0], plane = logits.shape[2] * logits.shape[3]
+        var low = Float.infinity, high = -Float.infinity
+        logits.scalars.withUnsafeBufferPointer { v in
+            for image in 0..<n {
+                let base = image * 2 * plane
+                for i in 0..<plane {
+                    let margin = v[base + plane + i] - v[base + i]
+                    low = min(low, margin); high = max(high, margin)
+                }
+            }
+        }
+        return high - low <= 1e-5 * max(1, abs(high))
+    }
+
+    /// Scales the gradients so their global L2 norm is at most `maxNorm`, as PyTorch's
+    /// `clip_grad_norm_` (coefficient maxNorm/(norm + 1e-6), applied only when below 1).
+    /// Returns the norm before clipping.
+    @discardableResult
+    static func clipGradients(_ parameters: [Parameter], maxNorm: Double) -> Double {
+        var sum = 0.0
+        for p in parameters { for g in p.gradient.scalars { sum += Double(g) * Double(g) } }
+        let norm = sum.squareRoot()
+        let coefficient = maxNorm / (norm + 1e-6)
+        guard coefficient < 1 else { return norm }
+        for p in parameters {
+            var g = p.gradient
+            let c = Float(coefficient)
+            for i in g.scalars.indices { g.scalars[i] *= c }
+            p.gradient = g
+        }
+        return norm
     }
 
     /// Validation metrics of the current weights.
@@ -215,6 +293,9 @@ public final class Trainer {
         let comparable = score.isNaN ? -1 : score
         if comparable > bestScore || !FileManager.default.fileExists(atPath: run.bestCheckpoint) {
             bestScore = comparable
+            // With an average, the best checkpoint holds the averaged weights: those were validated.
+            weightAverage?.swap(model.parameters)
+            defer { weightAverage?.swap(model.parameters) }
             try saveCheckpoint(to: run.bestCheckpoint, epoch: epoch + 1, nextBatch: 0)
         }
         try saveCheckpoint(to: run.epochCheckpoint(epoch + 1), epoch: epoch + 1, nextBatch: 0)
@@ -246,7 +327,8 @@ public final class Trainer {
 
     func saveCheckpoint(to path: String, epoch: Int, nextBatch: Int, epochLoss: (sum: Double, steps: Int)? = nil) throws {
         try Checkpoint.save(parameters: model.parameters, optimizer: optimizer,
-                            metadata: checkpointMetadata(epoch: epoch, nextBatch: nextBatch, epochLoss: epochLoss), to: path)
+                            metadata: checkpointMetadata(epoch: epoch, nextBatch: nextBatch, epochLoss: epochLoss), to: path,
+                            trainingState: weightAverage?.stateTensors(model.parameters) ?? [:])
     }
 
     /// Loads the newest state: an interrupted mid-epoch checkpoint if present, else the
@@ -262,7 +344,12 @@ public final class Trainer {
         guard let path else { return }  // killed before the first checkpoint: start over
         let checkpoint = try Checkpoint.load(path)
         _ = try checkpoint.apply(to: model.parameters, strict: true)
-        try optimizer.loadState(checkpoint.optimizerState, parameters: model.parameters, file: path)
+        let averageState = checkpoint.optimizerState.filter {
+            $0.key.hasPrefix(WeightAverage.statePrefix) || $0.key == WeightAverage.updatesStateName
+        }
+        try optimizer.loadState(checkpoint.optimizerState.filter { averageState[$0.key] == nil },
+                                parameters: model.parameters, file: path)
+        weightAverage?.load(averageState, parameters: model.parameters)
         startEpoch = Int(checkpoint.metadata["epoch"] ?? "0") ?? 0
         startBatch = Int(checkpoint.metadata["next_batch"] ?? "0") ?? 0
         bestScore = Double(checkpoint.metadata["best_score"] ?? "") ?? -.infinity
@@ -277,7 +364,12 @@ public final class Trainer {
     /// Why the finished run's best checkpoint should not be trusted, or nil: a segmenter whose
     /// best validation Dice stayed below `learnedDiceFloor` never learned (a collapsed start:
     /// dead ReLUs and a constant output), and its "best" epoch is an accident.
-    public var learningWarning: String? { Self.learningWarning(bestScore: bestScore, architecture: model.architecture) }
+    public var learningWarning: String? {
+        if let collapsedEpoch, let warning = Self.learningWarning(bestScore: bestScore, architecture: model.architecture) {
+            return warning + " (the output went constant in epoch \(collapsedEpoch))"
+        }
+        return Self.learningWarning(bestScore: bestScore, architecture: model.architecture)
+    }
 
     /// Validation Dice below which a segmentation run counts as not learned.
     public static let learnedDiceFloor = 0.05

@@ -31,6 +31,15 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Epoch checkpoints kept on disk (the newest ones; best.safetensors is always kept);
     /// nil or 0 keeps all. Short epochs would otherwise fill the disk (a demo run wrote 3.8 GB).
     public var keepEpochCheckpoints: Int? = 5
+    /// Steps of linear learning-rate warm-up: step s (from 0) trains at lr·min(1, (s + 1)/N);
+    /// 0 switches it off. nil in runs made before warm-up existed (they had none).
+    public var warmupSteps: Int? = 100
+    /// Largest global L2 norm of the gradients; larger ones are scaled down to it (PyTorch's
+    /// `clip_grad_norm_`). nil = no clipping.
+    public var clipGradientNorm: Double? = nil
+    /// Decay of an exponential moving average of the weights, used for validation and kept as
+    /// the best checkpoint. nil = off.
+    public var emaDecay: Double? = nil
 
     public init(data: String, architecture: String) {
         self.data = data
@@ -48,6 +57,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         func fields(_ c: TrainingConfiguration) -> [String: String] {
             var c = c
             c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
+            c.warmupSteps = c.warmupSteps ?? 0  // a run saved before warm-up existed had none
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }

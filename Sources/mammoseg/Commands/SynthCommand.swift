@@ -10,10 +10,14 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Write a prepared dataset of synthetic mammograms (phantoms with exact lesion masks).",
         discussion: """
-            Phantoms: 1/f^beta background (beta 2.5-3.2) in a half-ellipse breast, pectoral muscle on MLO \
-            views, masses (2-15 % contrast, irregular or spiculated) and calcification clusters, blur, noise, \
-            12-16-bit quantisation; about half normal. Same seed, same bytes. Prints the best single \
-            global-threshold Dice on the positives, the baseline any network must beat.
+            Phantoms are projections of a compressed breast: skin line, fibroglandular compartments with \
+            Cooper's ligaments filled with thresholded power-law texture in 2-4 layers, vessels, a duct tree, \
+            pectoral muscle on MLO views; masses as dense as gland (random-sphere outlines, spicules) and \
+            calcification clusters; mass-like confounders (summation, dense islands, lymph nodes) in half the \
+            normal images, their masks in OUT/confounders/; film artifacts outside the breast in some images; \
+            blur, noise, log/LUT, 12-16-bit quantisation. About half normal. Same seed, same bytes. Prints \
+            the best single global-threshold Dice on the positives (the baseline any network must beat) and, \
+            with --realism, the tissue CV and spectral exponent beta of 64-px patches against real CBIS-DDSM.
             """
     )
 
@@ -27,10 +31,15 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "png: the prepared dataset only; dicom: also DICOM copies in OUT/dicom/ (images as acquired, masks) for `import folder`.")
     var format: Format = .png
     @Flag(help: "Replace a dataset already in --out.") var overwrite = false
+    @Flag(help: "Measure texture realism (tissue CV and beta of 64-px patches at 512 px) against real mammograms; needs --size 512 or more.")
+    var realism = false
 
     func validate() throws {
         try FlagCheck.integer(count, "--count", in: 1...1_000_000)
-        guard (32...8192).contains(size) else { throw ValidationError("--size must be 32...8192 (got \(size))") }
+        try FlagCheck.integer(size, "--size", in: 32...SyntheticDataset.maximumSize)
+        if realism, size < TextureRealism.longerSide {
+            throw ValidationError("--realism measures at \(TextureRealism.longerSide) px; use --size \(TextureRealism.longerSide) or more (got \(size))")
+        }
         guard (0...1).contains(normalFraction) else { throw ValidationError("--normal-fraction must be in 0...1 (got \(normalFraction))") }
         guard valFraction >= 0, testFraction >= 0, valFraction + testFraction < 1 else {
             throw ValidationError("--val-fraction and --test-fraction must be ≥ 0 and leave some training patients")
@@ -41,6 +50,7 @@ struct SynthCommand: ParsableCommand {
         var options = SyntheticDataset.Options()
         options.count = count; options.size = size; options.normalFraction = normalFraction; options.seed = seed
         options.valFraction = valFraction; options.testFraction = testFraction; options.writeDICOM = format == .dicom
+        options.measureRealism = realism
         let log = ImportLog(showProgress: isatty(STDERR_FILENO) != 0)
         log.begin(total: count)
         let start = Date()
@@ -50,6 +60,9 @@ struct SynthCommand: ParsableCommand {
             let seconds = Date().timeIntervalSince(start)
             print(log.summary(summary.entries, into: out) + String(format: " in %.1f s", seconds))
             print(String(format: "baseline: best single global threshold Dice on positive images = %.3f", summary.thresholdBaselineDice))
+            print("confounders: \(summary.imagesWithConfounders) images (masks in \(out)/\(PreparedDataset.confounderFolder)/); "
+                + "film artifacts: \(summary.imagesWithFilmArtifacts) images")
+            if let realism = summary.realism { print(realism.text) }
         } catch {
             log.finish()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

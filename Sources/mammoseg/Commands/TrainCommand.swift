@@ -67,12 +67,19 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// Shows training on the terminal: a progress bar per epoch, a line of metrics after it.
+/// Shows training: on a terminal a progress bar per epoch and a line of metrics after it (on
+/// stderr); when stdout is not a terminal (nohup, CI) one flushed line per epoch on stdout —
+/// loss, validation metrics, the epoch's time and the time since training started — so logs
+/// show progress.
 final class ConsoleTrainingObserver: TrainingObserver {
     private var bar: ProgressBar?
     private var lossAverage: Float = 0
+    private var epochs = 0
+    private let started = Date()
+    private let stdoutIsTerminal = isatty(STDOUT_FILENO) != 0
 
     func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {
+        self.epochs = epochs
         bar = ProgressBar(label: "epoch \(epoch)/\(epochs)", total: batches)
         lossAverage = 0
     }
@@ -83,9 +90,22 @@ final class ConsoleTrainingObserver: TrainingObserver {
     }
 
     func epochFinished(_ epoch: Int, metrics: [String: Double]) {
-        let keys = ["train_loss", "val_dice", "val_fp_rate_normal", "val_auc_max", "val_auc", "val_accuracy", "seconds"]
+        let line = Self.epochLine(epoch, of: epochs, metrics: metrics, elapsed: Date().timeIntervalSince(started))
+        if stdoutIsTerminal {
+            FileHandleOutput.stderr(line + "\n")
+        } else {
+            print(line)
+            fflush(stdout)
+        }
+    }
+
+    /// `epoch 3/20: train_loss=0.41 val_dice=0.37 ... seconds=12.1 elapsed=0:37`.
+    static func epochLine(_ epoch: Int, of epochs: Int, metrics: [String: Double], elapsed: Double) -> String {
+        let keys = ["train_loss", "val_dice", "val_fp_rate_normal", "val_auc_max", "val_auc", "val_accuracy",
+                    "learning_rate", "seconds"]
         let shown = keys.compactMap { k in metrics[k].map { "\(k)=\(String(format: "%.4g", $0))" } }
-        FileHandleOutput.stderr("epoch \(epoch): " + shown.joined(separator: " ") + "\n")
+        let total = epochs > 0 ? "/\(epochs)" : ""
+        return "epoch \(epoch)\(total): " + shown.joined(separator: " ") + " elapsed=\(ProgressBar.clock(elapsed))"
     }
 
     func message(_ line: String) { FileHandleOutput.stderr(line + "\n") }

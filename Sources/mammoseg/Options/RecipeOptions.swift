@@ -30,6 +30,12 @@ struct RecipeOptions: ParsableArguments {
     var flips = true
     @Flag(help: "Random 90° rotations.")
     var rotations = false
+    @Option(name: .customLong("warmup-steps"), help: "Steps of linear learning-rate warm-up (0 = none).")
+    var warmupSteps: Int = 100
+    @Option(name: .customLong("clip-grad-norm"), help: "Clip the gradients' global L2 norm to this value (default: no clipping).")
+    var clipGradNorm: Double?
+    @Option(name: .customLong("ema"), help: "Validate and keep an exponential moving average of the weights with this decay, e.g. 0.999 (default: off).")
+    var ema: Double?
 
     func validate() throws {
         try FlagCheck.integer(epochs, "--epochs", in: 1...FlagCheck.maximumCount)
@@ -40,6 +46,10 @@ struct RecipeOptions: ParsableArguments {
         try FlagCheck.width(width)
         try FlagCheck.integer(decayEvery, "--decay-every", in: 1...FlagCheck.maximumCount)
         try FlagCheck.number(decayFactor, "--decay-factor", above: 0, atMost: 1)
+        try FlagCheck.integer(warmupSteps, "--warmup-steps", in: 0...FlagCheck.maximumCount)
+        if let clipGradNorm { try FlagCheck.number(clipGradNorm, "--clip-grad-norm", above: 0, atMost: 1e9) }
+        if let ema { try FlagCheck.number(ema, "--ema", above: 0, atMost: 1) }
+        if let ema, ema >= 1 { throw ValidationError("--ema must be below 1 (got \(ema)); 0.99–0.9999 are usual") }
         if let freeze, freeze != "encoder" { throw ValidationError("--freeze takes 'encoder', not '\(freeze)'") }
     }
 
@@ -49,5 +59,6 @@ struct RecipeOptions: ParsableArguments {
         c.positiveWeight = posWeight; c.weightDecay = weightDecay; c.decayEvery = decayEvery; c.decayFactor = decayFactor
         c.seed = seed; c.initFrom = initFrom; c.freezeEncoder = freeze == "encoder"
         c.flips = flips; c.rotations = rotations
+        c.warmupSteps = warmupSteps; c.clipGradientNorm = clipGradNorm; c.emaDecay = ema
     }
 }
