@@ -113,7 +113,7 @@ public struct FolderImporter: Sendable {
                 log.advance(); continue
             }
             do {
-                let source = try SourceImage.read(path)
+                let source = try SourceImage.read(path, intensity: options.intensity)
                 let (patient, whyNot) = self.patient(of: path, source: source, id: id, pattern: pattern, tag: tag)
                 guard let patient else {
                     log.skip(path, reason: "no patient", detail: whyNot)
@@ -157,13 +157,18 @@ public struct FolderImporter: Sendable {
             // Header, then the (per-view) PatientID, then the path; laterality last from the image.
             let name = Self.relative(candidate.path, to: images)
             let headerID = candidate.source.patientID ?? ""
-            let laterality = candidate.source.laterality ?? Orientation.laterality(fromName: headerID)
-                ?? Orientation.laterality(fromName: name)
+            let laterality = candidate.source.statedLaterality(name: name)
                 ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
             let view = [candidate.source.view ?? "", Orientation.view(fromName: headerID), Orientation.view(fromName: name)]
                 .first { !$0.isEmpty } ?? ""
-            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
-                                                    pixelSpacing: candidate.source.pixelSpacing)
+            let prepared: ImagePreparation.Result
+            do {
+                prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                        pixelSpacing: candidate.source.pixelSpacing, file: candidate.path)
+            } catch let error as DataError {
+                log.skip(candidate.path, reason: "not prepared", detail: error.reason)
+                continue
+            }
             let entry = DatasetEntry(id: candidate.id, split: splits[candidate.patientID]!, patientID: candidate.patientID,
                                      source: "folder:\(candidate.path)", label: mask.hasForeground ? .abnormal : .normal,
                                      lesionType: mask.hasForeground ? "lesion" : "", laterality: laterality.rawValue,

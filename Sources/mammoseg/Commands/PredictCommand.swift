@@ -68,10 +68,12 @@ struct PredictCommand: ParsableCommand {
                 ({
                     let source = try SourceImage.read(path, intensity: noPreprocessing ? .fullRange : preprocessing.policy.intensity)
                     let image = source.image
+                    let name = (path as NSString).lastPathComponent
                     let p = noPreprocessing
                         ? try predictor.probability(image: image.normalized(), width: image.width, height: image.height)
-                        : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing, laterality: source.laterality,
-                                                              pixelSpacing: source.pixelSpacing).probability
+                        : try predictor.sourceGridProbability(of: image, preprocessing: preprocessing,
+                                                              laterality: source.statedLaterality(name: name),
+                                                              pixelSpacing: source.pixelSpacing, file: path).probability
                     return (image, p)
                 }, ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
             }
