@@ -27,8 +27,11 @@ final class FilmScanPredictTests: XCTestCase {
     }
 
     func testMapIsExactlyZeroOnLabelAndBorderAndThePreparedImageHasNeither() throws {
-        for (seed, chestWallLeft, borderFraction) in [(UInt64(11), false, 0.03), (12, true, 0.05)] {
-            let scan = SyntheticFilmScan(width: 540, height: 940, chestWallLeft: chestWallLeft, borderFraction: borderFraction, seed: seed)
+        // A wide border over the breast's top, and a thin one (thinner than the mask's closing at
+        // its working size) over a breast reaching the top edge.
+        for (seed, chestWallLeft, borderFraction, breastTop) in [(UInt64(11), false, 0.03, 0.015), (12, true, 0.006, 0)] {
+            let scan = SyntheticFilmScan(width: 540, height: 940, chestWallLeft: chestWallLeft, borderFraction: borderFraction,
+                                         breastTop: breastTop, seed: seed)
             let raw = folder.join("raw\(seed)")
             try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
             try DICOMWriter.write(scan.image, to: raw + "/film.dcm", attributes: DICOMAttributes(patientID: "P_00173"))

@@ -33,6 +33,14 @@ final class BreastMaskTests: XCTestCase {
         check(SyntheticFilmScan(width: 640, height: 1100, chestWallLeft: false, borderFraction: 0.06, seed: 2))
     }
 
+    /// A border thinner than the closing's radius over a breast that reaches the top edge: the
+    /// closing at the working size fills it back in (dilated breast up to the edge, and the edge
+    /// counts as set for the erosion); the cut at the source's resolution takes it out again.
+    func testThinBorderOverABreastReachingTheTopEdge() {
+        check(SyntheticFilmScan(width: 1300, height: 2350, chestWallLeft: true, borderFraction: 0.006, breastTop: 0, seed: 12))
+        check(SyntheticFilmScan(width: 520, height: 900, chestWallLeft: false, borderFraction: 0.004, breastTop: 0, seed: 13))
+    }
+
     func testSmallImageIsNotDownsampled() {
         check(SyntheticFilmScan(width: 300, height: 480, chestWallLeft: true, seed: 3))
     }
