@@ -17,7 +17,9 @@ struct PredictCommand: ParsableCommand {
         Images larger than the training size run as overlapping tiles blended with a smooth window, so a full \
         3000×5000 mammogram fits in bounded memory. --tta averages with the prediction of the mirrored image. \
         --data DATASET [--split S] instead of inputs predicts the split's prepared images, named by dataset id \
-        (ID_probability.png, ready for evaluate --maps).
+        (ID_probability.png, ready for evaluate --maps). --no-overlay writes the maps without the colour \
+        overlays (for pipelines: a full-field overlay takes longer to compress than the rest of the image's work). \
+        Several images are read, prepared, mapped back and written at once (up to 4, at most one per core).
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
@@ -27,6 +29,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String
     @Option(help: "Probability threshold for --mask.") var threshold: Double = 0.5
     @Flag(help: "Also write the hard mask.") var mask = false
+    @Flag(help: "No NAME_heatmap.png (the colour overlay): the maps only.") var noOverlay = false
     @Flag(help: "Flip test-time augmentation.") var tta = false
     @Option(help: "Tile size (default: the checkpoint's training size).") var tile: Int?
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
@@ -91,21 +94,25 @@ struct PredictCommand: ParsableCommand {
                 }
             }
             let bar = ProgressBar(label: "predict", total: jobs.count)
-            for (i, job) in jobs.enumerated() {
-                let (image, p) = try job.predict()
-                let input = image.normalized()
-                let stem = out + "/" + job.name
+            let (overlay, hardMask, cut) = (!noOverlay, mask, Float(threshold))
+            // Images run side by side (the network one at a time: Predictor serialises it), so
+            // one image's reading, preparing, mapping back and PNG compression overlap another's.
+            try ConcurrentJobs.run(count: jobs.count, limit: min(4, ProcessInfo.processInfo.activeProcessorCount)) { i in
+                let (image, p) = try jobs[i].predict()
+                let stem = out + "/" + jobs[i].name
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
                               to: stem + "_probability.png")
-                try PNG.write(Heatmap.overlay(image: input, probability: p, width: image.width, height: image.height),
-                              to: stem + "_heatmap.png")
-                if mask {
-                    try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height,
-                                                   threshold: Float(threshold)), to: stem + "_mask.png")
+                if overlay {
+                    try PNG.write(Heatmap.overlay(image: image.normalized(), probability: p, width: image.width,
+                                                  height: image.height), to: stem + "_heatmap.png")
                 }
-                bar.update(i + 1)
+                if hardMask {
+                    try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height, threshold: cut),
+                                  to: stem + "_mask.png")
+                }
+                bar.advance()
             }
-            print("wrote \(jobs.count) heatmap(s) to \(out)")
+            print("wrote \(jobs.count) \(noOverlay ? "map" : "heatmap")(s) to \(out)")
         } catch let exit as ExitCode {
             throw exit
         } catch {
