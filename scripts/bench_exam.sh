@@ -69,7 +69,8 @@ import re, sys
 text = open(sys.argv[1]).read()
 clock = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1).split(":")
 seconds = sum(float(v) * 60 ** i for i, v in enumerate(reversed(clock)))
-print(f"{seconds:.3f} {int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', text).group(1)) / 1024:.0f}")
+peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
+print(f"{seconds:.3f} {peak:.0f}")
 PY
 }
 
