@@ -40,6 +40,12 @@ public struct SourceImage {
         return SourceImage(image: try ImageFile.readGray(path), laterality: nil, view: nil, patientID: nil)
     }
 
+    /// The DICOM header of `path` without decoding its pixels (nil for PNG and PGM, which have
+    /// none): enough to group thousands of full-field files by woman before reading any image.
+    static func header(of path: String) throws -> DICOMHeader? {
+        try ImageFile.format(of: path) == .dicom ? try DICOMHeader(path: path) : nil
+    }
+
     /// Image files (by extension) under a folder, recursively, sorted.
     static func files(under folder: String) throws -> [String] {
         var isDirectory: ObjCBool = false
