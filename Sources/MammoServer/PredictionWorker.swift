@@ -114,7 +114,8 @@ final class PredictionWorker: @unchecked Sendable {
                 source = try SourceImage.read(entry.path)
                 display = try displays.display(for: entry, image: source.image)
             }
-            let prediction = try SourcePrediction.predict(source: source, predictor: predictor, preprocessing: preprocessing)
+            let prediction = try SourcePrediction.predict(source: source, path: entry.path, predictor: predictor,
+                                                          preprocessing: preprocessing)
             let overlay = display.downsample(probability: prediction.probability)
             let summary = try cache.saveMaps(probability: prediction.probability, width: prediction.image.width,
                                              height: prediction.image.height, overlay: overlay, key: entry.cacheKey)

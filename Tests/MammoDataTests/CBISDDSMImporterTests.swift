@@ -21,10 +21,11 @@ final class CBISDDSMImporterTests: XCTestCase {
 
     private let crop = GrayImage(width: 10, height: 10, bitDepth: 16, pixels: (0..<100).map { UInt16($0 * 600) })
 
-    private func dicom(_ image: GrayImage, _ folder: TemporaryFolder, _ relative: String, series: String? = nil) throws {
+    private func dicom(_ image: GrayImage, _ folder: TemporaryFolder, _ relative: String, series: String? = nil,
+                       imagerPixelSpacing: [Double]? = nil) throws {
         let path = folder.join("download", relative)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try DICOMWriter.write(image, to: path, attributes: DICOMAttributes(seriesInstanceUID: series))
+        try DICOMWriter.write(image, to: path, attributes: DICOMAttributes(seriesInstanceUID: series, imagerPixelSpacing: imagerPixelSpacing))
     }
 
     private struct Row { var patient, side, view, id, pathology, image, crop, mask: String }
@@ -184,6 +185,27 @@ final class CBISDDSMImporterTests: XCTestCase {
         XCTAssertEqual(foreground(mask), square(rows: 5..<10, columns: 2..<7, width: 20).union(square(rows: 20..<25, columns: 10..<15, width: 20)))
         // Area average of 2×2 blocks: the left half's rows y, y+1 average to base + y + 0.5.
         XCTAssertEqual(Int(image[0, 0]), 30100 + 1, accuracy: 1)
+    }
+
+    /// The full image's ImagerPixelSpacing sets the scale under a target spacing; images without
+    /// one are prepared by longest side.
+    func testTargetSpacingUsesTheFullImagesPixelSpacing() throws {
+        let folder = TemporaryFolder()
+        try makeArchive(folder)
+        try dicom(fullImage(seed: 1), folder, "Mass-Training_P_00001_LEFT_CC/1.1/1.1.1/000000.dcm", imagerPixelSpacing: [0.1, 0.1])
+        let policy = PreprocessingPolicy(targetLongestSide: 48, targetPixelSpacing: 0.2)
+        try CBISDDSMImporter(root: folder.join("download"), options: ImportOptions(preprocessing: policy))
+            .run(into: folder.join("ds"), log: ImportLog(showProgress: false, write: { _ in }))
+        let entries = try PreparedDataset(root: folder.join("ds")).entries
+        for entry in entries {
+            let transform = try XCTUnwrap(entry.transform)
+            if entry.id == "Mass-Training_P_00001_LEFT_CC" {
+                XCTAssertEqual(transform.scale, 0.5, accuracy: 0.03)
+            } else {
+                XCTAssertEqual(max(transform.preparedWidth, transform.preparedHeight), 48, entry.id)
+            }
+        }
+        XCTAssertTrue(entries.contains { $0.id == "Mass-Training_P_00001_LEFT_CC" })
     }
 
     func testPatientInOfficialTrainAndTestIsRefused() throws {

@@ -28,7 +28,7 @@ final class PreprocessedImportTests: XCTestCase {
         XCTAssertEqual(dataset.preprocessing, policy)
         let entry = try XCTUnwrap(dataset.entries.first)
         let transform = try XCTUnwrap(entry.transform)
-        let expected = Preprocessing(policy: policy).prepare(scan.image, laterality: .right)
+        let expected = try Preprocessing(policy: policy).prepare(scan.image, laterality: .right)
         XCTAssertEqual(transform, expected.transform)
         XCTAssertTrue(transform.flipped)
         let (image, mask) = try dataset.loadPair(entry)

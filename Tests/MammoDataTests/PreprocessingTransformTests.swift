@@ -2,9 +2,9 @@ import XCTest
 @testable import MammoData
 
 final class PreprocessingTransformTests: XCTestCase {
-    func testPrepareCropsFlipsAndScalesToTheTarget() {
+    func testPrepareCropsFlipsAndScalesToTheTarget() throws {
         let scan = SyntheticFilmScan(width: 700, height: 1200, chestWallLeft: false, seed: 5)
-        let prepared = Preprocessing().prepare(scan.image, laterality: nil)
+        let prepared = try Preprocessing().prepare(scan.image, laterality: nil)
         let t = prepared.transform
         XCTAssertTrue(t.flipped, "a breast against the right edge is mirrored to face left")
         XCTAssertEqual(max(t.preparedWidth, t.preparedHeight), 640)
@@ -25,22 +25,22 @@ final class PreprocessingTransformTests: XCTestCase {
         XCTAssertFalse(zip(prepared.image.pixels, prepared.breastMask.bits).contains { $0.0 != 0 && !$0.1 })
     }
 
-    func testLateralityDecidesTheFlip() {
+    func testLateralityDecidesTheFlip() throws {
         let scan = SyntheticFilmScan(width: 300, height: 500, chestWallLeft: true, seed: 6)
-        XCTAssertFalse(Preprocessing().prepare(scan.image, laterality: .left).transform.flipped)
-        XCTAssertTrue(Preprocessing().prepare(scan.image, laterality: .right).transform.flipped)
+        XCTAssertFalse(try Preprocessing().prepare(scan.image, laterality: .left).transform.flipped)
+        XCTAssertTrue(try Preprocessing().prepare(scan.image, laterality: .right).transform.flipped)
         var policy = PreprocessingPolicy.standard
         policy.chestWall = .right
-        XCTAssertTrue(Preprocessing(policy: policy).prepare(scan.image, laterality: .left).transform.flipped)
+        XCTAssertTrue(try Preprocessing(policy: policy).prepare(scan.image, laterality: .left).transform.flipped)
     }
 
-    func testPixelSpacingSetsTheScale() {
+    func testPixelSpacingSetsTheScale() throws {
         let scan = SyntheticFilmScan(width: 400, height: 600, seed: 7)
         var policy = PreprocessingPolicy.standard
         policy.targetPixelSpacing = 0.2
-        let t = Preprocessing(policy: policy).prepare(scan.image, pixelSpacing: 0.05).transform
+        let t = try Preprocessing(policy: policy).prepare(scan.image, pixelSpacing: 0.05).transform
         XCTAssertEqual(t.scale, 0.25, accuracy: 0.01)
-        let byLongest = Preprocessing(policy: policy).prepare(scan.image, pixelSpacing: nil).transform
+        let byLongest = try Preprocessing(policy: policy).prepare(scan.image, pixelSpacing: nil).transform
         XCTAssertEqual(max(byLongest.preparedWidth, byLongest.preparedHeight), 640)
     }
 
@@ -70,9 +70,9 @@ final class PreprocessingTransformTests: XCTestCase {
         }
     }
 
-    func testApplyThenMapBackOfTheBreastMaskMatchesTheSource() {
+    func testApplyThenMapBackOfTheBreastMaskMatchesTheSource() throws {
         let scan = SyntheticFilmScan(width: 600, height: 1000, chestWallLeft: false, seed: 8)
-        let prepared = Preprocessing().prepare(scan.image)
+        let prepared = try Preprocessing().prepare(scan.image)
         let back = prepared.mapBack(prepared.breastMask.bits.map { $0 ? 1 : 0 })
         var agree = 0
         for i in 0..<back.count where (back[i] >= 0.5) == prepared.sourceBreastMask.bits[i] { agree += 1 }
@@ -90,11 +90,11 @@ final class PreprocessingTransformTests: XCTestCase {
         XCTAssertEqual(try PreprocessingPolicy.fromCheckpointMetadata([:], file: "x"), .standard)
     }
 
-    func testBreastPercentilesStretchesTheBreast() {
+    func testBreastPercentilesStretchesTheBreast() throws {
         let scan = SyntheticFilmScan(width: 300, height: 500, seed: 9)
         var policy = PreprocessingPolicy.standard
         policy.intensity = .breastPercentiles(low: 1, high: 99)
-        let prepared = Preprocessing(policy: policy).prepare(scan.image)
+        let prepared = try Preprocessing(policy: policy).prepare(scan.image)
         let inside = zip(prepared.image.pixels, prepared.breastMask.bits).filter { $0.1 }.map { Int($0.0) }
         XCTAssertEqual(inside.max(), 65535)
         XCTAssertEqual(inside.min(), 0)

@@ -15,6 +15,9 @@ public struct DICOMAttributes: Sendable, Equatable {
     public var windowWidth: Double?
     public var rescaleSlope: Double?
     public var rescaleIntercept: Double?
+    /// PixelSpacing (0028,0030) and ImagerPixelSpacing (0018,1164): row, column in mm.
+    public var pixelSpacing: [Double]?
+    public var imagerPixelSpacing: [Double]?
     /// MONOCHROME1 stores 2^bits − 1 − value, so that reading the file back (which inverts
     /// MONOCHROME1) returns the image given; exercises the readers' inversion path.
     public var monochrome1: Bool
@@ -23,8 +26,9 @@ public struct DICOMAttributes: Sendable, Equatable {
                 seriesDescription: String? = nil, seriesInstanceUID: String? = nil,
                 windowCenter: Double? = nil, windowWidth: Double? = nil,
                 rescaleSlope: Double? = nil, rescaleIntercept: Double? = nil, monochrome1: Bool = false,
-                viewCodeValue: String? = nil) {
+                viewCodeValue: String? = nil, pixelSpacing: [Double]? = nil, imagerPixelSpacing: [Double]? = nil) {
         self.viewCodeValue = viewCodeValue
+        self.pixelSpacing = pixelSpacing; self.imagerPixelSpacing = imagerPixelSpacing
         self.patientID = patientID; self.laterality = laterality; self.viewPosition = viewPosition
         self.seriesDescription = seriesDescription; self.seriesInstanceUID = seriesInstanceUID
         self.windowCenter = windowCenter; self.windowWidth = windowWidth

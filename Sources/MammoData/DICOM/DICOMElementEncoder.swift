@@ -65,8 +65,15 @@ struct DICOMElementEncoder {
 
     /// A decimal string (DS) of at most 16 characters, as the VR allows.
     mutating func append(_ tag: DICOMTag, decimal value: Double) {
-        let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.9g", value)
-        append(tag, vr: "DS", text: text)
+        append(tag, decimals: [value])
+    }
+
+    /// A multi-valued decimal string (`0.07\0.07`), each value at most 16 characters.
+    mutating func append(_ tag: DICOMTag, decimals values: [Double]) {
+        let texts = values.map { value in
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.9g", value)
+        }
+        append(tag, vr: "DS", text: texts.joined(separator: "\\"))
     }
 
     /// An item or delimiter: tag and 4-byte length, no VR, in every encoding.

@@ -41,6 +41,16 @@ public struct DICOMFile: Sendable {
     /// PixelSpacing (0028,0030) and ImagerPixelSpacing (0018,1164), row then column, in mm.
     public let pixelSpacing: [Double]?
     public let imagerPixelSpacing: [Double]?
+    /// mm per pixel for resampling: PixelSpacing, else ImagerPixelSpacing (what CR/DX/MG
+    /// detectors and digitisers write), as the mean of row and column; nil when neither is there
+    /// with finite, positive values (most CBIS-DDSM and MIAS files: prepared by longest side).
+    public var meanPixelSpacing: Double? {
+        for values in [pixelSpacing, imagerPixelSpacing] {
+            guard let values, !values.isEmpty, values.allSatisfy({ $0.isFinite && $0 > 0 }) else { continue }
+            return values.reduce(0, +) / Double(values.count)
+        }
+        return nil
+    }
     /// The first of the file's VOI windows, if any.
     public var windowCenter: Double? { windows.first?.center }
     public var windowWidth: Double? { windows.first?.width }

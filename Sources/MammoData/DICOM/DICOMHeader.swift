@@ -9,18 +9,26 @@ struct DICOMHeader {
     private let dataSet: DICOMDataSet
 
     init(path: String) throws {
-        self.path = path
         guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
             throw DataError(file: path, "cannot be read or is empty; check the path and permissions")
         }
-        let bytes = [UInt8](data)
+        try self.init(bytes: [UInt8](data), path: path)
+    }
+
+    /// The header of a file already in memory (read once for the pixels and the header). Keeps
+    /// a copy of the bytes before PixelData only, not the file.
+    init(bytes: [UInt8], path: String) throws {
+        self.path = path
         let (syntaxUID, bodyStart) = try DICOMFile.locateDataSet(bytes, file: path)
         let syntax = DICOMTransferSyntax(rawValue: syntaxUID)
-        let explicitVR = syntax?.isExplicitVR ?? true
+        let explicitVR = syntax?.isExplicitVR ?? true, bigEndian = syntax?.isBigEndian ?? false
         let (body, start) = syntax == .deflatedExplicitVRLittleEndian
             ? (try RawDeflate.inflate(bytes[bodyStart...], file: path), 0) : (bytes, bodyStart)
-        dataSet = try DICOMDataSet.parse(body, from: start, explicitVR: explicitVR, bigEndian: syntax?.isBigEndian ?? false,
-                                         file: path, while: { $0 != .pixelData }).0
+        let beforePixels: (DICOMTag) -> Bool = { $0 != .pixelData }
+        let end = try DICOMDataSet.parse(body, from: start, explicitVR: explicitVR, bigEndian: bigEndian,
+                                         file: path, while: beforePixels).end
+        dataSet = try DICOMDataSet.parse(Array(body[start..<end]), from: 0, explicitVR: explicitVR, bigEndian: bigEndian,
+                                         file: path, while: beforePixels).0
     }
 
     /// A top-level text attribute, trimmed; nil if absent or empty.

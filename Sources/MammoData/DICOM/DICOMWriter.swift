@@ -58,6 +58,7 @@ public enum DICOMWriter {
         e.append(.modality, vr: "CS", text: "MG")
         if let text = attributes.seriesDescription { e.append(.seriesDescription, vr: "LO", text: text) }
         if let text = attributes.patientID { e.append(.patientID, vr: "LO", text: text) }
+        if let values = attributes.imagerPixelSpacing { e.append(.imagerPixelSpacing, decimals: values) }
         if let text = attributes.viewPosition { e.append(.viewPosition, vr: "CS", text: text) }
         e.append(.studyInstanceUID, vr: "UI", text: DICOMUID.make())
         e.append(.seriesInstanceUID, vr: "UI", text: attributes.seriesInstanceUID ?? DICOMUID.make())
@@ -66,6 +67,7 @@ public enum DICOMWriter {
         e.append(.photometricInterpretation, vr: "CS", text: attributes.monochrome1 ? "MONOCHROME1" : "MONOCHROME2")
         e.append(.rows, unsignedShort: image.height)
         e.append(.columns, unsignedShort: image.width)
+        if let values = attributes.pixelSpacing { e.append(.pixelSpacing, decimals: values) }
         e.append(.bitsAllocated, unsignedShort: image.bitDepth)
         e.append(.bitsStored, unsignedShort: image.bitDepth)
         e.append(.highBit, unsignedShort: image.bitDepth - 1)

@@ -79,14 +79,20 @@ public struct CBISDDSMImporter: Sendable {
         for (file, patient) in zip(normalFiles, normalPatients) {
             defer { log.advance() }
             let source: SourceImage
-            do { source = try SourceImage.read(file) } catch {
+            do { source = try SourceImage.read(file, intensity: options.intensity) } catch {
                 log.skip(file, reason: "unreadable normal image", detail: "\(error)")
                 continue
             }
             let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let laterality = Orientation.laterality(fromName: name) ?? source.laterality
-            let prepared = ImagePreparation.prepare(image: source.image, mask: GrayImage(width: source.image.width, height: source.image.height, bitDepth: 8),
-                                                    laterality: laterality, options: options, pixelSpacing: source.pixelSpacing)
+            let prepared: ImagePreparation.Result
+            do {
+                prepared = try ImagePreparation.prepare(image: source.image, mask: GrayImage(width: source.image.width, height: source.image.height, bitDepth: 8),
+                                                        laterality: laterality, options: options, pixelSpacing: source.pixelSpacing, file: file)
+            } catch let error as DataError {
+                log.skip(file, reason: "not prepared", detail: error.reason)
+                continue
+            }
             let entry = DatasetEntry(id: DatasetEntry.sanitizedID("Normal_" + name), split: normalSplits[patient] ?? split(of: patient),
                                      patientID: patient, source: "cbis-ddsm-normals:\(file)", label: .normal,
                                      laterality: laterality?.rawValue ?? "", view: source.view ?? Orientation.view(fromName: name))
@@ -141,7 +147,11 @@ public struct CBISDDSMImporter: Sendable {
             log.skip(imageCase.folder, reason: "full image unreadable", detail: "no readable DICOM among \(fullCandidates.count) file(s)")
             return
         }
-        let image = full.importedImage()
+        let image: GrayImage
+        do { image = try ImagePreparation.image(of: full, options: options) } catch let error as DataError {
+            log.skip(full.path, reason: "unreadable image", detail: error.reason)
+            return
+        }
         var mask = GrayImage(width: image.width, height: image.height, bitDepth: 8)
         for abnormality in imageCase.abnormalities {
             let folders = Set([abnormality.maskPath.first, abnormality.cropPath.first].compactMap { $0 })
@@ -164,7 +174,14 @@ public struct CBISDDSMImporter: Sendable {
 
         let laterality = first.laterality ?? Orientation.laterality(fromName: imageCase.folder)
             ?? full.laterality.flatMap(Orientation.Laterality.init(code:))
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
+        let prepared: ImagePreparation.Result
+        do {
+            prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                    pixelSpacing: full.meanPixelSpacing, file: full.path)
+        } catch let error as DataError {
+            log.skip(full.path, reason: "not prepared", detail: error.reason)
+            return
+        }
         let kinds = Set(imageCase.abnormalities.map(\.kind.rawValue)).sorted().joined(separator: "+")
         let entry = DatasetEntry(
             id: DatasetEntry.sanitizedID(imageCase.folder), split: split, patientID: imageCase.patientID,

@@ -44,24 +44,25 @@ public struct FolderImporter: Sendable {
         self.images = images; self.masks = masks; self.options = options; self.patientRule = patientRule
     }
 
+    /// An image to import: its id, file and woman (the pixels are read only when it is written).
     private struct Candidate {
-        var id: String, path: String, source: SourceImage, patientID: String
+        var id: String, path: String, patientID: String
     }
 
     /// The patient of one image by `patientRule`; nil (with the reason) when the rule finds none.
-    private func patient(of path: String, source: SourceImage, id: String,
+    private func patient(of path: String, header: DICOMHeader?, id: String,
                          pattern: NSRegularExpression?, tag: DICOMTag?) -> (String?, String) {
         switch patientRule {
         case .pattern(let text):
             let found = pattern.flatMap { PatientKey.capture($0, in: Self.relative(path, to: images)) }
             return (found.map(DatasetEntry.sanitizedID), "--patient-pattern '\(text)' does not match \(Self.relative(path, to: images))")
         case .tag(let name):
-            guard let header = source.header else { return (nil, "not a DICOM file, so it has no \(name)") }
+            guard let header else { return (nil, "not a DICOM file, so it has no \(name)") }
             let found = tag.flatMap(header.string).map { DatasetEntry.sanitizedID(PatientKey.reduce($0)) }
             return (found, "the header has no \(name)")
         case .automatic:
-            let header = source.patientID.flatMap { $0.isEmpty ? nil : DatasetEntry.sanitizedID(PatientKey.reduce($0)) }
-            return (CBISDDSMImporter.patientToken(in: Self.stem(path)) ?? header ?? id, "")
+            let fromHeader = header?.string(.patientID).map { DatasetEntry.sanitizedID(PatientKey.reduce($0)) }
+            return (CBISDDSMImporter.patientToken(in: Self.stem(path)) ?? fromHeader ?? id, "")
         }
     }
 
@@ -97,7 +98,8 @@ public struct FolderImporter: Sendable {
             tag = known
         }
 
-        // Read headers first: the patient of a DICOM image is in its header, and splits need every patient.
+        // Read headers first (not pixels: an archive of full-field images does not fit in memory):
+        // the patient of a DICOM image is in its header, and splits need every patient.
         var candidates: [Candidate] = []
         var usedIDs = Set<String>()
         log.begin(total: imageFiles.count)
@@ -113,13 +115,13 @@ public struct FolderImporter: Sendable {
                 log.advance(); continue
             }
             do {
-                let source = try SourceImage.read(path)
-                let (patient, whyNot) = self.patient(of: path, source: source, id: id, pattern: pattern, tag: tag)
+                let header = try SourceImage.header(of: path)
+                let (patient, whyNot) = self.patient(of: path, header: header, id: id, pattern: pattern, tag: tag)
                 guard let patient else {
                     log.skip(path, reason: "no patient", detail: whyNot)
                     log.advance(); continue
                 }
-                candidates.append(Candidate(id: id, path: path, source: source, patientID: patient))
+                candidates.append(Candidate(id: id, path: path, patientID: patient))
             } catch {
                 log.skip(path, reason: "unreadable image", detail: "\(error)")
                 log.advance()
@@ -131,9 +133,15 @@ public struct FolderImporter: Sendable {
         let splits = PatientSplit.assign(patients: candidates.map(\.patientID), valFraction: options.valFraction,
                                          testFraction: options.testFraction, seed: options.seed)
         let writer = try DatasetWriter(root: output, overwrite: options.overwrite)
+        var written = 0
         for candidate in candidates {
             defer { log.advance() }
-            let image = candidate.source.image
+            let source: SourceImage
+            do { source = try SourceImage.read(candidate.path, intensity: options.intensity) } catch {
+                log.skip(candidate.path, reason: "unreadable image", detail: "\(error)")
+                continue
+            }
+            let image = source.image
             var mask = GrayImage(width: image.width, height: image.height, bitDepth: 8)
             // A shared stem only matches a mask at the same relative path (a mirrored masks tree).
             let maskPath = stemCounts[Self.stem(candidate.path)]! > 1
@@ -156,21 +164,30 @@ public struct FolderImporter: Sendable {
             }
             // Header, then the (per-view) PatientID, then the path; laterality last from the image.
             let name = Self.relative(candidate.path, to: images)
-            let headerID = candidate.source.patientID ?? ""
-            let laterality = candidate.source.laterality ?? Orientation.laterality(fromName: headerID)
-                ?? Orientation.laterality(fromName: name)
+            let headerID = source.patientID ?? ""
+            let laterality = source.statedLaterality(name: name)
                 ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
-            let view = [candidate.source.view ?? "", Orientation.view(fromName: headerID), Orientation.view(fromName: name)]
+            let view = [source.view ?? "", Orientation.view(fromName: headerID), Orientation.view(fromName: name)]
                 .first { !$0.isEmpty } ?? ""
-            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
-                                                    pixelSpacing: candidate.source.pixelSpacing)
+            let prepared: ImagePreparation.Result
+            do {
+                prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                        pixelSpacing: source.pixelSpacing, file: candidate.path)
+            } catch let error as DataError {
+                log.skip(candidate.path, reason: "not prepared", detail: error.reason)
+                continue
+            }
             let entry = DatasetEntry(id: candidate.id, split: splits[candidate.patientID]!, patientID: candidate.patientID,
                                      source: "folder:\(candidate.path)", label: mask.hasForeground ? .abnormal : .normal,
                                      lesionType: mask.hasForeground ? "lesion" : "", laterality: laterality.rawValue,
                                      view: view)
             try writer.add(entry, prepared: prepared)
+            written += 1
         }
         log.finish()
+        guard written > 0 else {
+            throw DataError(file: images, "none of the \(imageFiles.count) image(s) could be imported (the lines above say why)")
+        }
         var provenance = options.provenance(importer: "folder", sources: [images] + (masks.map { [$0] } ?? []), skipped: log.skipped)
         provenance.options["patient"] = patientRule.recorded
         return try writer.finish(provenance: provenance)

@@ -92,7 +92,11 @@ public struct INbreastImporter: Sendable {
             log.skip(item.path, reason: "unreadable image", detail: "\(error)")
             return
         }
-        let image = file.importedImage()
+        let image: GrayImage
+        do { image = try ImagePreparation.image(of: file, options: options) } catch let error as DataError {
+            log.skip(item.path, reason: "unreadable image", detail: error.reason)
+            return
+        }
         var mask = GrayImage(width: image.width, height: image.height, bitDepth: 8)
         var categories = Set<FindingCategory>()
         if let xml = item.xml {
@@ -128,7 +132,14 @@ public struct INbreastImporter: Sendable {
             ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
         let view = [Orientation.view(fromName: name), item.row.view.uppercased(), file.viewPosition?.uppercased() ?? ""]
             .first { !$0.isEmpty } ?? ""
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
+        let prepared: ImagePreparation.Result
+        do {
+            prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                    pixelSpacing: file.meanPixelSpacing, file: item.path)
+        } catch let error as DataError {
+            log.skip(item.path, reason: "not prepared", detail: error.reason)
+            return
+        }
         let entry = DatasetEntry(id: DatasetEntry.sanitizedID("INbreast_" + item.fileID), split: split, patientID: item.patientID,
                                  source: "inbreast:\(name)", label: imageLabel,
                                  lesionType: FindingCategory.lesionType(categories, boxes: false),

@@ -36,7 +36,8 @@ public struct ImportOptions: Sendable {
 }
 
 /// The common last step of every importer: `Preprocessing` with the options' policy (breast
-/// mask, mirror, crop, scale, intensities), or without one the older mirror-and-scale; the lesion
+/// mask, mirror, crop, scale to the target spacing when the file gives its pixel spacing, else
+/// to the longest side, intensities), or without one the older mirror-and-scale; the lesion
 /// mask follows the same geometry (nearest neighbour); the transform is kept for the manifest.
 enum ImagePreparation {
     struct Result {
@@ -45,12 +46,13 @@ enum ImagePreparation {
         var transform: PreprocessingTransform
     }
 
+    /// Throws a `DataError` naming `file` when its pixel spacing cannot be used (`Preprocessing.prepare`).
     static func prepare(image: GrayImage, mask: GrayImage, laterality: Orientation.Laterality?,
-                        options: ImportOptions, pixelSpacing: Double? = nil) -> Result {
+                        options: ImportOptions, pixelSpacing: Double?, file: String) throws -> Result {
         let image = image.bitDepth == 16 ? image : image.widenedTo16Bits()
         let mask = mask.binaryMask()
         if let policy = options.preprocessing {
-            let prepared = Preprocessing(policy: policy).prepare(image, laterality: laterality, pixelSpacing: pixelSpacing)
+            let prepared = try Preprocessing(policy: policy).prepare(image, laterality: laterality, pixelSpacing: pixelSpacing, file: file)
             return Result(image: prepared.image, mask: prepared.transform.applyToLabels(mask), transform: prepared.transform)
         }
         let flipped = Orientation.needsFlip(image, laterality: laterality)
@@ -60,4 +62,15 @@ enum ImagePreparation {
                                                preparedWidth: size.width, preparedHeight: size.height)
         return Result(image: transform.apply(to: image).image, mask: transform.applyToLabels(mask), transform: transform)
     }
+
+    /// A DICOM file's image with the intensity mapping the policy asks for: its VOI window for
+    /// `voi-window` (throws, naming the file, when it has none), else the full stored range.
+    static func image(of file: DICOMFile, options: ImportOptions) throws -> GrayImage {
+        try file.importedImage(applyWindow: options.intensity == .voiWindow)
+    }
+}
+
+extension ImportOptions {
+    /// The intensity mapping images are read with (the policy's; full range without one).
+    var intensity: IntensityNormalization { preprocessing?.intensity ?? .fullRange }
 }

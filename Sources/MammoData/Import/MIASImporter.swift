@@ -46,7 +46,9 @@ public struct MIASImporter: Sendable {
             for lesion in lesions { Self.drawDisc(lesion.circle!, into: &mask) }
             let number = Int(reference.dropFirst(3)) ?? 0
             let laterality: Orientation.Laterality = number % 2 == 0 ? .left : .right
-            let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: nil, options: options)
+            // MIAS's PGMs say nothing of their 200 µm pixels: prepared by longest side.
+            let prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: nil, options: options,
+                                                        pixelSpacing: nil, file: path)
             let label: ImageLabel = lesions.isEmpty ? .normal
                 : (lesions.contains { $0.severity == "M" } ? .malignant : .benign)
             let types = Set(lesions.map(\.lesionType)).subtracting([""]).sorted().joined(separator: "+")

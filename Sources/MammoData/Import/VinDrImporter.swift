@@ -108,7 +108,11 @@ public struct VinDrImporter: Sendable {
             log.skip(path, reason: "unreadable image", detail: "\(error)")
             return
         }
-        let image = file.importedImage()
+        let image: GrayImage
+        do { image = try ImagePreparation.image(of: file, options: options) } catch let error as DataError {
+            log.skip(path, reason: "unreadable image", detail: error.reason)
+            return
+        }
 
         // Box coordinates are in the annotated image's pixels; a file of another size is rescaled when the aspect agrees.
         var (sx, sy) = (1.0, 1.0)
@@ -145,7 +149,14 @@ public struct VinDrImporter: Sendable {
         }
         let laterality = Orientation.Laterality(code: breast.laterality) ?? file.laterality.flatMap(Orientation.Laterality.init(code:))
             ?? (Orientation.rightHalfIsBrighter(image) ? .right : .left)
-        let prepared = ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options)
+        let prepared: ImagePreparation.Result
+        do {
+            prepared = try ImagePreparation.prepare(image: image, mask: mask, laterality: laterality, options: options,
+                                                    pixelSpacing: file.meanPixelSpacing, file: path)
+        } catch let error as DataError {
+            log.skip(path, reason: "not prepared", detail: error.reason)
+            return
+        }
         let entry = DatasetEntry(id: DatasetEntry.sanitizedID("VinDr_" + breast.imageID), split: split, patientID: DatasetEntry.sanitizedID(breast.studyID),
                                  source: "vindr-mammo:\(item)", label: drawn.isEmpty ? label : (label == .normal ? .benign : label),
                                  lesionType: FindingCategory.lesionType(drawn, boxes: true),

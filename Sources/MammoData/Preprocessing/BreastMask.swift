@@ -2,12 +2,16 @@
 /// strip (even one touching the breast), text labels, markers and tape.
 ///
 /// Works on a copy whose longest side is `workingSide` (fast, and the radii below are fixed
-/// fractions of it), lightly blurred (3×3, so per-pixel noise does not fray the skin line): threshold (Otsu on the non-zero histogram, lowered halfway towards the
-/// background's mean because the breast fades at the skin line), clear rows and columns along
-/// the edges that are nearly all bright (borders wider than the opening removes), open with a
-/// square of side ≈ 4 % of the longest side (cuts strips, tape and bridges to labels), keep the
-/// largest component (one spanning a whole top or bottom edge counts for less: that is a
-/// border), fill holes, close, fill again, and scale back up (bilinear, cut at one half).
+/// fractions of it), lightly blurred (3×3, so per-pixel noise does not fray the skin line):
+/// threshold (Otsu on the non-zero histogram, lowered halfway towards the background's mean
+/// because the breast fades at the skin line), clear the bright borders along the edges
+/// (`EdgeBorders`: wider than the opening removes), open with a square of side ≈ 4 % of the
+/// longest side (cuts strips, tape and bridges to labels), keep the largest component (one
+/// spanning a whole top or bottom edge counts for less: that is a border), fill holes, close,
+/// fill again, and scale back up (bilinear, cut at one half). The borders are then found again
+/// at the source's resolution and cleared there, so that no border pixel is breast: where a
+/// border touches the breast, the scaled-up edge would otherwise stray into it by up to a
+/// working pixel (9 source pixels at 4700 rows).
 public enum BreastMask {
     public static let workingSide = 512
 
@@ -18,23 +22,26 @@ public enum BreastMask {
         let factor = longest > workingSide ? Double(workingSide) / Double(longest) : 1
         let small = Resampling.areaAverage(image, width: max(1, Int((Double(image.width) * factor).rounded())),
                                            height: max(1, Int((Double(image.height) * factor).rounded())))
-        guard let working = detectWorking(boxBlurred(small)) else {
+        guard let (working, threshold) = detectWorking(boxBlurred(small)) else {
             return BinaryMask(width: image.width, height: image.height, filled: true)
         }
-        return working.resized(width: image.width, height: image.height)
+        var mask = working.resized(width: image.width, height: image.height)
+        EdgeBorders(image, above: threshold).clear(&mask)
+        return mask
     }
 
-    /// The mask at the working copy's size, or nil when nothing stands out of the background.
-    static func detectWorking(_ small: GrayImage) -> BinaryMask? {
+    /// The mask at the working copy's size and the threshold it used, or nil when nothing
+    /// stands out of the background.
+    static func detectWorking(_ small: GrayImage) -> (mask: BinaryMask, threshold: UInt16)? {
         guard min(small.width, small.height) >= 8, let threshold = skinLineThreshold(small) else { return nil }
         var bright = BinaryMask(width: small.width, height: small.height, bits: small.pixels.map { $0 > threshold })
-        clearEdgeBorders(&bright)
+        EdgeBorders(bright).clear(&bright)
         let longest = max(small.width, small.height)
         let radius = max(1, Int((0.02 * Double(longest)).rounded()))
         let opened = bright.opened(radius: radius)
         guard var breast = largestComponent(opened) else { return nil }
         breast = breast.filledHoles().closed(radius: max(1, radius / 2)).filledHoles()
-        return breast
+        return (breast, threshold)
     }
 
     /// A 3×3 box average (edges averaged over the pixels inside); zeros stay zero, so padding
@@ -81,36 +88,6 @@ public enum BreastMask {
         let otsu = Double(low) + Double(bestBin + 1) * span / Double(binCount)
         let lowered = weight > 0 ? (otsu + sum / weight) / 2 : otsu
         return UInt16(min(65535, max(0, lowered.rounded())))
-    }
-
-    /// Clears runs of rows (from the top and bottom edges) that are ≥ 90 % bright: the breast
-    /// never spans the film's whole width, a border does. Columns are cleared the same way only
-    /// on the side holding less of the bright area (the chest wall may span a whole column).
-    static func clearEdgeBorders(_ mask: inout BinaryMask) {
-        let width = mask.width, height = mask.height
-        func rowFraction(_ y: Int) -> Double {
-            var n = 0; for x in 0..<width where mask[x, y] { n += 1 }; return Double(n) / Double(width)
-        }
-        func columnFraction(_ x: Int) -> Double {
-            var n = 0; for y in 0..<height where mask[x, y] { n += 1 }; return Double(n) / Double(height)
-        }
-        let limitRows = height / 4, limitColumns = width / 4
-        var y = 0
-        while y < limitRows, rowFraction(y) >= 0.9 { for x in 0..<width { mask[x, y] = false }; y += 1 }
-        y = height - 1
-        while y >= height - limitRows, rowFraction(y) >= 0.9 { for x in 0..<width { mask[x, y] = false }; y -= 1 }
-        var left = 0, right = 0
-        for yy in 0..<height {
-            for x in 0..<width / 2 where mask[x, yy] { left += 1 }
-            for x in (width - width / 2)..<width where mask[x, yy] { right += 1 }
-        }
-        if left < right {
-            var x = 0
-            while x < limitColumns, columnFraction(x) >= 0.9 { for yy in 0..<height { mask[x, yy] = false }; x += 1 }
-        } else if right < left {
-            var x = width - 1
-            while x >= width - limitColumns, columnFraction(x) >= 0.9 { for yy in 0..<height { mask[x, yy] = false }; x -= 1 }
-        }
     }
 
     /// The component with the most pixels; one that touches a whole top or bottom edge (≥ 90 %

@@ -8,11 +8,21 @@ public struct Preprocessing: Sendable {
 
     /// Prepares `image` (16-bit, or 8-bit widened). `laterality` decides the mirroring when known
     /// (else the side holding more of the breast is the chest wall); `pixelSpacing` (mm, from the
-    /// DICOM header) is used when the policy has a target spacing.
-    public func prepare(_ image: GrayImage, laterality: Orientation.Laterality? = nil, pixelSpacing: Double? = nil) -> PreparedImage {
+    /// DICOM header) is used when the policy has a target spacing, and must then be plausible and
+    /// give a prepared image of at most `PreprocessingPolicy.maximumSide` per side: a header's
+    /// number is checked before it sizes an allocation (`file` names the image in the error).
+    public func prepare(_ image: GrayImage, laterality: Orientation.Laterality? = nil, pixelSpacing: Double? = nil,
+                        file: String = "image") throws -> PreparedImage {
+        if policy.targetPixelSpacing != nil, let pixelSpacing, !PreprocessingPolicy.plausiblePixelSpacing.contains(pixelSpacing) {
+            let range = PreprocessingPolicy.plausiblePixelSpacing
+            throw DataError(file: file, "PixelSpacing/ImagerPixelSpacing says \(pixelSpacing) mm per pixel, outside the \(range.lowerBound)…\(range.upperBound) mm a mammogram can have; fix the header, or prepare by longest side (without --target-spacing)")
+        }
         let source = image.bitDepth == 16 ? image : image.widenedTo16Bits()
         let breast = BreastMask.detect(in: source)
         let transform = self.transform(breast: breast, laterality: laterality, pixelSpacing: pixelSpacing)
+        guard max(transform.preparedWidth, transform.preparedHeight) <= PreprocessingPolicy.maximumSide else {
+            throw DataError(file: file, "at \(pixelSpacing ?? 0) mm per pixel, target spacing \(policy.targetPixelSpacing ?? 0) mm makes a \(transform.preparedWidth)x\(transform.preparedHeight) prepared image, above \(PreprocessingPolicy.maximumSide) per side; choose a coarser --target-spacing")
+        }
         var (prepared, preparedMask) = transform.apply(to: source, breastMask: breast)
         policy.intensity.apply(to: &prepared, breast: preparedMask!)
         return PreparedImage(image: prepared, breastMask: preparedMask!, sourceBreastMask: breast, transform: transform)

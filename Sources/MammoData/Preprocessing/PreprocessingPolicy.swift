@@ -9,6 +9,12 @@ public struct PreprocessingPolicy: Codable, Equatable, Sendable {
     /// The study's policy, and the one assumed for checkpoints without one.
     public static let standard = PreprocessingPolicy()
 
+    /// The largest prepared side any policy may produce (also the bound of `targetLongestSide`).
+    public static let maximumSide = 16384
+    /// Pixel sizes a mammogram's header may plausibly give, in mm (detectors and digitisers
+    /// 0.025–0.2); a value outside is refused where a target spacing would use it.
+    public static let plausiblePixelSpacing = 0.005...5.0
+
     /// Longest side of the prepared (cropped) image, in pixels; used when no spacing applies.
     public var targetLongestSide: Int
     /// Prepared pixel size in mm, used instead of `targetLongestSide` when the file says its
@@ -43,7 +49,7 @@ public struct PreprocessingPolicy: Codable, Equatable, Sendable {
 
     /// Throws a `DataError` naming `file` when a value is out of range.
     public func validate(file: String) throws {
-        guard (16...16384).contains(targetLongestSide) else {
+        guard (16...Self.maximumSide).contains(targetLongestSide) else {
             throw DataError(file: file, "preprocessing target longest side \(targetLongestSide) is outside 16…16384; use e.g. 640")
         }
         if let spacing = targetPixelSpacing, !(spacing > 0.01 && spacing < 10) {

@@ -33,11 +33,15 @@ public struct PreprocessingTransform: Codable, Hashable, Sendable {
     }
 
     /// The source image mirrored, cropped and scaled (area average); with `breastMask` (the
-    /// source's), everything outside the breast becomes 0 and the prepared mask comes back too.
+    /// source's), everything outside the breast becomes 0 first, in the source grid, so that no
+    /// label or border pixel enters a prepared pixel's average, and the prepared mask comes back
+    /// too (the prepared image is 0 outside it as well).
     public func apply(to image: GrayImage, breastMask: BinaryMask? = nil) -> (image: GrayImage, breastMask: BinaryMask?) {
         precondition(image.width == sourceWidth && image.height == sourceHeight, "PreprocessingTransform: source size differs")
-        var geometric = Resampling.areaAverage(cropped(flipped ? image.flippedHorizontally() : image),
-                                               width: preparedWidth, height: preparedHeight)
+        if let breastMask {
+            precondition(breastMask.width == sourceWidth && breastMask.height == sourceHeight, "PreprocessingTransform: breast mask size differs")
+        }
+        var geometric = Resampling.areaAverage(extracted(image, keeping: breastMask), width: preparedWidth, height: preparedHeight)
         guard let breastMask else { return (geometric, nil) }
         let mask = apply(to: breastMask)
         for i in 0..<geometric.pixels.count where !mask.bits[i] { geometric.pixels[i] = 0 }
@@ -46,7 +50,7 @@ public struct PreprocessingTransform: Codable, Hashable, Sendable {
 
     /// A label image (lesion mask) the same way, nearest neighbour so labels are never blended.
     public func applyToLabels(_ labels: GrayImage) -> GrayImage {
-        Resampling.nearest(cropped(flipped ? labels.flippedHorizontally() : labels), width: preparedWidth, height: preparedHeight)
+        Resampling.nearest(extracted(labels, keeping: nil), width: preparedWidth, height: preparedHeight)
     }
 
     /// A binary mask the same way (bilinear, cut at one half).
@@ -81,12 +85,25 @@ public struct PreprocessingTransform: Codable, Hashable, Sendable {
         return out
     }
 
-    private func cropped(_ image: GrayImage) -> GrayImage {
-        if crop.x == 0 && crop.y == 0 && crop.width == image.width && crop.height == image.height { return image }
+    /// The crop of the (mirrored, when `flipped`) image in one pass, 0 where `mask` (source-sized) is unset.
+    private func extracted(_ image: GrayImage, keeping mask: BinaryMask?) -> GrayImage {
+        if !flipped && mask == nil && crop.x == 0 && crop.y == 0 && crop.width == image.width && crop.height == image.height {
+            return image
+        }
         var out = GrayImage(width: crop.width, height: crop.height, bitDepth: image.bitDepth)
-        for y in 0..<crop.height {
-            let src = (crop.y + y) * image.width + crop.x
-            for x in 0..<crop.width { out.pixels[y * crop.width + x] = image.pixels[src + x] }
+        let width = image.width
+        image.pixels.withUnsafeBufferPointer { source in
+            out.pixels.withUnsafeMutableBufferPointer { target in
+                for y in 0..<crop.height {
+                    let row = (crop.y + y) * width, targetRow = y * crop.width
+                    for x in 0..<crop.width {
+                        let column = crop.x + x
+                        let i = row + (flipped ? width - 1 - column : column)
+                        if let mask, !mask.bits[i] { continue }
+                        target[targetRow + x] = source[i]
+                    }
+                }
+            }
         }
         return out
     }

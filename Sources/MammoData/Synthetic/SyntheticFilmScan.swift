@@ -12,13 +12,16 @@ public struct SyntheticFilmScan: Sendable {
     public var label: BinaryMask
 
     /// `chestWallLeft`: the breast against the left edge (a left breast as stored), else the right.
-    public init(width: Int, height: Int, chestWallLeft: Bool = true, borderFraction: Double = 0.03, seed: UInt64 = 1) {
+    /// `breastTop`: the row, as a fraction of the height, where the breast begins (0: at the top
+    /// edge, so that even a thin border touches it).
+    public init(width: Int, height: Int, chestWallLeft: Bool = true, borderFraction: Double = 0.03,
+                breastTop: Double = 0.015, seed: UInt64 = 1) {
         var random = SeededGenerator(seed: seed, keys: 0xF11)
         var pixels = [UInt16](repeating: 0, count: width * height)
         var breast = BinaryMask(width: width, height: height)
         var border = BinaryMask(width: width, height: height)
         var label = BinaryMask(width: width, height: height)
-        let centreY = 0.47 * Double(height), semiX = 0.62 * Double(width), semiY = 0.455 * Double(height)
+        let centreY = (breastTop + 0.455) * Double(height), semiX = 0.62 * Double(width), semiY = 0.455 * Double(height)
         let borderRows = max(2, Int(borderFraction * Double(height)))
         // The label sits in the bottom corner away from the chest wall, clear of the breast.
         let labelWidth = Int(0.2 * Double(width))

@@ -1,12 +1,15 @@
 import Engine
+import Foundation
 import MammoData
 
 /// Runs a segmentation network in inference mode and returns softmax probability maps.
 ///
 /// Inputs are zero-padded on the right and bottom to a multiple of the architecture's
 /// stride (`sizeDivisor`). An image is run whole when it has at most `maxWholePixels`
-/// pixels, otherwise as overlapping, blended tiles of `tileSize` (`TiledPredictor`) so
-/// memory stays bounded whatever the mammogram's size.
+/// pixels — at its own size, not as a square tile of its longer side, which for a
+/// mammogram's 0.55 aspect ran the network on nearly twice the pixels — otherwise as
+/// overlapping, blended tiles of `tileSize` (`TiledPredictor`) so memory stays bounded
+/// whatever the mammogram's size.
 public final class Predictor {
     public let model: any SegmentationModel
     public let backend: Backend
@@ -14,6 +17,8 @@ public final class Predictor {
     public var maxWholePixels = 1024 * 1024
     public var testTimeFlips = false
     public var tileBatchSize = 4
+    /// One network run at a time: callers may prepare and map back several images at once.
+    private let running = NSLock()
 
     public init(model: any SegmentationModel, backend: Backend, tileSize: Int) {
         self.model = model; self.backend = backend; self.tileSize = tileSize
@@ -36,6 +41,7 @@ public final class Predictor {
                 for x in 0..<width { input[dst + x] = pixels[src + x] }
             }
         }
+        running.lock(); defer { running.unlock() }
         let ctx = Context(backend: backend, training: false)
         let p = try backend.download(model.probabilities(ctx.input(HostTensor(shape: [count, 1, paddedH, paddedW],
                                                                               scalars: input)), ctx))
@@ -52,12 +58,23 @@ public final class Predictor {
 
     /// P(abnormal) per pixel of one image of any size, `[height·width]`.
     public func probability(image: [Float], width: Int, height: Int) throws -> [Float] {
-        var tiler = TiledPredictor(tileSize: width * height <= maxWholePixels ? max(width, height) : tileSize,
-                                   batchSize: tileBatchSize, flipAugmentation: testTimeFlips)
+        try checkPixelCount(image.count, width: width, height: height, "prediction: image")
         if width * height <= maxWholePixels {
-            // One tile covering the whole image: no seams, no blending.
-            tiler.overlap = 0
+            // The whole image in one pass: no seams, no blending; with flips, the mirrored copy
+            // runs in the same batch and is averaged back un-mirrored.
+            guard testTimeFlips else { return try probabilities(pixels: image, count: 1, width: width, height: height) }
+            var both = image
+            both.reserveCapacity(2 * image.count)
+            for y in 0..<height { both += image[(y * width)..<((y + 1) * width)].reversed() }
+            let p = try probabilities(pixels: both, count: 2, width: width, height: height)
+            var out = [Float](repeating: 0, count: image.count)
+            for y in 0..<height {
+                let row = y * width, mirrored = image.count + row + width - 1
+                for x in 0..<width { out[row + x] = (p[row + x] + p[mirrored - x]) / 2 }
+            }
+            return out
         }
+        let tiler = TiledPredictor(tileSize: tileSize, batchSize: tileBatchSize, flipAugmentation: testTimeFlips)
         return try tiler.predict(image: image, width: width, height: height) { tiles in
             try self.probabilities(pixels: tiles.pixels, count: tiles.count, width: tiles.size, height: tiles.size)
         }

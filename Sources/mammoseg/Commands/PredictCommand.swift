@@ -20,7 +20,10 @@ struct PredictCommand: ParsableCommand {
         (ID_probability.png, ready for evaluate --maps). \
         --dicom-seg (DICOM inputs) also writes NAME_seg.dcm: the map as a DICOM Segmentation (FRACTIONAL, \
         PROBABILITY, 8-bit, p·255) in the input's grid, with its patient and study, referencing it; --binary-seg \
-        adds NAME_seg_binary.dcm, a BINARY one at --threshold, for viewers that show only those.
+        adds NAME_seg_binary.dcm, a BINARY one at --threshold, for viewers that show only those. \
+        --no-overlay writes the maps without the colour overlays (for pipelines: a full-field overlay takes longer \
+        to compress than the rest of the image's work). Several images are read, prepared, mapped back and written \
+        at once (up to 4, at most one per core).
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
@@ -33,6 +36,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "DICOM inputs: also write NAME_seg.dcm, the map as a FRACTIONAL DICOM Segmentation referencing the input.")
     var dicomSeg = false
     @Flag(help: "With --dicom-seg: also NAME_seg_binary.dcm, a BINARY Segmentation at --threshold.") var binarySeg = false
+    @Flag(help: "No NAME_heatmap.png (the colour overlay): the maps only.") var noOverlay = false
     @Flag(help: "Flip test-time augmentation.") var tta = false
     @Option(help: "Tile size (default: the checkpoint's training size).") var tile: Int?
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
@@ -100,17 +104,21 @@ struct PredictCommand: ParsableCommand {
                 }
             }
             let bar = ProgressBar(label: "predict", total: jobs.count)
-            for (i, job) in jobs.enumerated() {
-                let (image, p) = try job.predict()
-                let input = image.normalized()
-                let stem = out + "/" + job.name
+            let (overlay, hardMask, cut) = (!noOverlay, mask, Float(threshold))
+            // Images run side by side (the network one at a time: Predictor serialises it), so
+            // one image's reading, preparing, mapping back and PNG compression overlap another's.
+            try ConcurrentJobs.run(count: jobs.count, limit: min(4, ProcessInfo.processInfo.activeProcessorCount)) { i in
+                let (image, p) = try jobs[i].predict()
+                let stem = out + "/" + jobs[i].name
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
                               to: stem + "_probability.png")
-                try PNG.write(Heatmap.overlay(image: input, probability: p, width: image.width, height: image.height),
-                              to: stem + "_heatmap.png")
-                if mask {
-                    try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height,
-                                                   threshold: Float(threshold)), to: stem + "_mask.png")
+                if overlay {
+                    try PNG.write(Heatmap.overlay(image: image.normalized(), probability: p, width: image.width,
+                                                  height: image.height), to: stem + "_heatmap.png")
+                }
+                if hardMask {
+                    try PNG.write(Heatmap.hardMask(probability: p, width: image.width, height: image.height, threshold: cut),
+                                  to: stem + "_mask.png")
                 }
                 if dicomSeg {
                     var description = DICOMSegmentDescription()
@@ -125,9 +133,9 @@ struct PredictCommand: ParsableCommand {
                                               description: description).write(to: stem + "_seg_binary.dcm")
                     }
                 }
-                bar.update(i + 1)
+                bar.advance()
             }
-            print("wrote \(jobs.count) heatmap(s) to \(out)")
+            print("wrote \(jobs.count) \(noOverlay ? "map" : "heatmap")(s) to \(out)")
         } catch let exit as ExitCode {
             throw exit
         } catch {

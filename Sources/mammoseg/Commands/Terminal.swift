@@ -15,6 +15,8 @@ final class ProgressBar {
     let started = Date()
     private var lastDecile = -1
     private let interactive = isatty(2) != 0
+    private let lock = NSLock()
+    private var completed = 0
 
     init(label: String, total: Int) { self.label = label; self.total = max(1, total) }
 
@@ -32,6 +34,13 @@ final class ProgressBar {
             let decile = Int(fraction * 10)
             if decile != lastDecile || done >= total { lastDecile = decile; FileHandleOutput.stderr(line + "\n") }
         }
+    }
+
+    /// One more item done; safe to call from several threads.
+    func advance(detail: String = "") {
+        lock.lock(); defer { lock.unlock() }
+        completed += 1
+        update(completed, detail: detail)
     }
 
     static func clock(_ seconds: Double) -> String {
