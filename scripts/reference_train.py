@@ -43,26 +43,56 @@ def load(root, split, confounders=False):
     return out
 
 
-def batches(data, size, batch, rng, lesion_fraction=0.5):
-    """Shuffled crops as MammoSeg's loader makes them: a `lesion_fraction` of the crops of
-    positive images centred on a random lesion pixel, the rest at random; random flips."""
+def batches(data, size, batch, rng, lesion_fraction=0.5, scale_jitter=0.0):
+    """Shuffled crops as MammoSeg's loader (CropSampler) makes them: a scale drawn from
+    [1 - scale_jitter, 1 + scale_jitter] (the crop covers size/scale source pixels, resampled
+    bilinearly, zero outside the image, masks by nearest neighbour); a `lesion_fraction` of the
+    crops of positive images placed so that a random lesion pixel lies in the crop's central
+    half, the rest uniformly; random horizontal and vertical flips."""
     order = rng.permutation(len(data))
     for i in range(0, len(order) - batch + 1, batch):
         xs, ys = [], []
         for j in order[i:i + batch]:
-            img, mask = data[j]
+            img, mask = data[j][0], data[j][1]
             h, w = img.shape
-            fg = np.argwhere(mask > 0)
+            scale = 1.0 - scale_jitter + 2 * scale_jitter * rng.random()
+            window = size / scale
+            fg = np.flatnonzero(mask)
             if len(fg) and rng.random() < lesion_fraction:
-                cy, cx = fg[rng.integers(len(fg))]
-                top = int(np.clip(cy - size // 2, 0, h - size)); left = int(np.clip(cx - size // 2, 0, w - size))
+                pixel = fg[rng.integers(len(fg))]
+                px, py = pixel % w + 0.5, pixel // w + 0.5
+                ox = clamp_origin(px - window * rng.uniform(0.25, 0.75), window, w)
+                oy = clamp_origin(py - window * rng.uniform(0.25, 0.75), window, h)
             else:
-                top = rng.integers(0, h - size + 1); left = rng.integers(0, w - size + 1)
-            x = img[top:top + size, left:left + size]; y = mask[top:top + size, left:left + size]
-            if rng.random() < 0.5: x, y = x[:, ::-1], y[:, ::-1]
-            if rng.random() < 0.5: x, y = x[::-1], y[::-1]
-            xs.append(x.copy()); ys.append(y.copy())
+                ox = (w - window) * rng.random(); oy = (h - window) * rng.random()
+            flip_x = rng.random() < 0.5; flip_y = rng.random() < 0.5
+            u = np.arange(size)
+            cu = size - 1 - u if flip_x else u; cv = size - 1 - u if flip_y else u
+            sx = ox + (cu + 0.5) / scale - 0.5; sy = oy + (cv + 0.5) / scale - 0.5
+            xs.append(np.minimum(1.0, bilinear(img, sx, sy)).astype(np.float32))
+            nx = np.floor(sx + 0.5).astype(np.int64); ny = np.floor(sy + 0.5).astype(np.int64)
+            inside = (ny[:, None] >= 0) & (ny[:, None] < h) & (nx[None, :] >= 0) & (nx[None, :] < w)
+            ys.append(np.where(inside, mask[np.clip(ny, 0, h - 1)][:, np.clip(nx, 0, w - 1)], 0))
         yield torch.from_numpy(np.stack(xs)[:, None]), torch.from_numpy(np.stack(ys))
+
+
+def clamp_origin(origin, window, extent):
+    """A window inside the image when it fits, else the image centred in it (as MammoSeg)."""
+    free = extent - window
+    return min(max(origin, 0.0), free) if free >= 0 else free / 2
+
+
+def bilinear(img, sx, sy):
+    """img sampled at the grid sy × sx (source pixel centres at integers), zero outside."""
+    h, w = img.shape
+    padded = np.pad(img, 1)
+    x0 = np.floor(sx).astype(np.int64); y0 = np.floor(sy).astype(np.int64)
+    fx = (sx - x0).astype(np.float32)[None, :]; fy = (sy - y0).astype(np.float32)[:, None]
+    cx = np.clip(x0 + 1, 0, w + 1); cx1 = np.clip(x0 + 2, 0, w + 1)
+    cy = np.clip(y0 + 1, 0, h + 1); cy1 = np.clip(y0 + 2, 0, h + 1)
+    top = padded[cy][:, cx] * (1 - fx) + padded[cy][:, cx1] * fx
+    bottom = padded[cy1][:, cx] * (1 - fx) + padded[cy1][:, cx1] * fx
+    return top * (1 - fy) + bottom * fy
 
 
 def pad32(a):
@@ -124,6 +154,8 @@ def main():
     ap.add_argument("--decay-factor", type=float, default=0.85)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--warmup-steps", type=int, default=100)
+    ap.add_argument("--scale-jitter", type=float, default=0.2,
+                    help="random rescale of crops in [1 - j, 1 + j], as MammoSeg's loader (0 = off)")
     ap.add_argument("--clip-grad-norm", type=float)
     ap.add_argument("--ema", type=float)
     ap.add_argument("--threads", type=int, default=0)
@@ -139,7 +171,7 @@ def main():
     while time.time() - start < a.minutes * 60:
         base = a.lr * a.decay_factor ** (epoch // a.decay_every)
         losses = []
-        for x, y in batches(train, a.size, a.batch, rng):
+        for x, y in batches(train, a.size, a.batch, rng, scale_jitter=a.scale_jitter):
             for g in opt.param_groups: g["lr"] = base * (min(1.0, (step + 1) / a.warmup_steps) if a.warmup_steps > 0 else 1.0)
             opt.zero_grad()
             loss = weighted_ce(model(x.to(memory_format=torch.channels_last)), y, a.pos_weight)

@@ -22,6 +22,7 @@ BIN=.build/release/mammoseg
 # The demo's recipe (DemoCommand's defaults), passed explicitly to both trainers.
 SIZE=${SIZE:-128}; WIDTH=${WIDTH:-0.25}; BATCH=${BATCH:-8}; LR=${LR:-2e-3}; POS_WEIGHT=${POS_WEIGHT:-18}
 DECAY_EVERY=${DECAY_EVERY:-40}; WARMUP=${WARMUP:-100}; COUNT=${COUNT:-400}; IMAGE_SIZE=${IMAGE_SIZE:-256}
+SCALE_JITTER=${SCALE_JITTER:-0}
 mkdir -p "$OUT"
 for seed in "${SEEDS[@]}"; do
   run="$OUT/demo-seed$seed"
@@ -29,12 +30,12 @@ for seed in "${SEEDS[@]}"; do
     rm -rf "$run"
     "$BIN" demo --out "$run" --seed "$seed" --minutes "$MINUTES" --count "$COUNT" --image-size "$IMAGE_SIZE" \
       --size "$SIZE" --width "$WIDTH" --batch "$BATCH" --lr "$LR" --pos-weight "$POS_WEIGHT" \
-      --decay-every "$DECAY_EVERY" --warmup-steps "$WARMUP" ${THREADS:+--threads "$THREADS"} > "$run.log" 2>&1
+      --decay-every "$DECAY_EVERY" --warmup-steps "$WARMUP" --scale-jitter "$SCALE_JITTER" ${THREADS:+--threads "$THREADS"} > "$run.log" 2>&1
   fi
   if [ ! -f "$OUT/reference-seed$seed.json" ]; then
     python3 scripts/reference_train.py --data "$run/data" --minutes "$MINUTES" --size "$SIZE" --width "$WIDTH" \
       --batch "$BATCH" --lr "$LR" --pos-weight "$POS_WEIGHT" --decay-every "$DECAY_EVERY" --warmup-steps "$WARMUP" \
-      --seed "$seed" ${THREADS:+--threads "$THREADS"} --json "$OUT/reference-seed$seed.json" > "$OUT/reference-seed$seed.log" 2>&1
+      --scale-jitter "$SCALE_JITTER" --seed "$seed" ${THREADS:+--threads "$THREADS"} --json "$OUT/reference-seed$seed.json" > "$OUT/reference-seed$seed.log" 2>&1
   fi
 done
 python3 - "$OUT" "${SEEDS[@]}" <<'PY'

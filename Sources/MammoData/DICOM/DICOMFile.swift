@@ -82,19 +82,15 @@ public struct DICOMFile: Sendable {
     /// Parses `bytes` as a DICOM file named `path` (for messages) and decodes one frame.
     public init(bytes: [UInt8], path: String, frame: Int? = nil, limits: ReadLimits = .current) throws {
         self.path = path
-        let (syntaxUID, bodyStart) = try Self.locateDataSet(bytes, file: path)
+        let (syntaxUID, _) = try Self.locateDataSet(bytes, file: path)
         let native = DICOMTransferSyntax(rawValue: syntaxUID)
         let compressed = DICOMCompressedSyntax(rawValue: syntaxUID)
         guard native != nil || compressed != nil else {
             throw DataError(file: path, "unsupported transfer syntax \(syntaxUID) (\(DICOMTransferSyntax.name(ofUID: syntaxUID))); convert it to an uncompressed one first, e.g. with gdcmconv --raw or dcmdjpeg")
         }
         transferSyntaxUID = syntaxUID
-
-        let (body, start) = native == .deflatedExplicitVRLittleEndian
-            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
-            : (bytes, bodyStart)
-        let (dataSet, _) = try DICOMDataSet.parse(body, from: start, explicitVR: native?.isExplicitVR ?? true,
-                                                  bigEndian: native?.isBigEndian ?? false, file: path)
+        // The meta group is parsed a second time here; it is a few hundred bytes.
+        let dataSet = try Self.parseDataSet(bytes, path: path, limits: limits).dataSet
 
         func required(_ tag: DICOMTag, _ name: String) throws -> Int {
             guard let value = try dataSet.unsignedShort(tag, name) else {
@@ -228,6 +224,22 @@ public struct DICOMFile: Sendable {
             throw DataError(file: file, "the file meta group has no TransferSyntaxUID (0002,0010); the file is damaged, re-export it")
         }
         return (uid, end)
+    }
+
+    /// The data set of the DICOM file `bytes` (inflated first for the deflated transfer syntax),
+    /// its transfer syntax UID, and where the data set begins in `bytes`; parsing stops at the
+    /// first tag `shouldContinue` rejects. One place for every reader: image, SEG and source header.
+    static func parseDataSet(_ bytes: [UInt8], path: String, limits: ReadLimits,
+                             while shouldContinue: (DICOMTag) -> Bool = { _ in true }) throws
+        -> (dataSet: DICOMDataSet, syntaxUID: String, bodyStart: Int) {
+        let (syntaxUID, bodyStart) = try locateDataSet(bytes, file: path)
+        let syntax = DICOMTransferSyntax(rawValue: syntaxUID)
+        let (body, start) = syntax == .deflatedExplicitVRLittleEndian
+            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
+            : (bytes, bodyStart)
+        let dataSet = try DICOMDataSet.parse(body, from: start, explicitVR: syntax?.isExplicitVR ?? true,
+                                             bigEndian: syntax?.isBigEndian ?? false, file: path, while: shouldContinue).0
+        return (dataSet, syntaxUID, bodyStart)
     }
 
     /// Checks the image pixel module; returns NumberOfFrames.

@@ -80,13 +80,7 @@ public struct DICOMSegmentationMap: Sendable {
 
     /// The data set (pixel data included) and the transfer syntax UID.
     private static func parse(_ bytes: [UInt8], path: String, limits: ReadLimits) throws -> (dataSet: DICOMDataSet, syntaxUID: String) {
-        let (syntaxUID, bodyStart) = try DICOMFile.locateDataSet(bytes, file: path)
-        let syntax = DICOMTransferSyntax(rawValue: syntaxUID)
-        let (body, start) = syntax == .deflatedExplicitVRLittleEndian
-            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
-            : (bytes, bodyStart)
-        let dataSet = try DICOMDataSet.parse(body, from: start, explicitVR: syntax?.isExplicitVR ?? true,
-                                             bigEndian: syntax?.isBigEndian ?? false, file: path).0
-        return (dataSet, syntaxUID)
+        let parsed = try DICOMFile.parseDataSet(bytes, path: path, limits: limits)
+        return (parsed.dataSet, parsed.syntaxUID)
     }
 }

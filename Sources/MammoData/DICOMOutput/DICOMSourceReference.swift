@@ -34,14 +34,7 @@ public struct DICOMSourceReference: Sendable {
     /// Parses `bytes`, a DICOM file named `path` in messages (an upload need not exist on disk).
     public init(bytes: [UInt8], path: String, limits: ReadLimits = .current) throws {
         self.path = path
-        let (syntaxUID, bodyStart) = try DICOMFile.locateDataSet(bytes, file: path)
-        let syntax = DICOMTransferSyntax(rawValue: syntaxUID)
-        let (body, start) = syntax == .deflatedExplicitVRLittleEndian
-            ? (try RawDeflate.inflate(bytes[bodyStart...], limit: limits.maxDecompressedBytes, file: path), 0)
-            : (bytes, bodyStart)
-        let dataSet = try DICOMDataSet.parse(body, from: start, explicitVR: syntax?.isExplicitVR ?? true,
-                                             bigEndian: syntax?.isBigEndian ?? false, file: path,
-                                             while: { $0 != .pixelData }).0
+        let (dataSet, _, bodyStart) = try DICOMFile.parseDataSet(bytes, path: path, limits: limits, while: { $0 != .pixelData })
         let meta = bodyStart > 0
             ? try? DICOMDataSet.parse(bytes, from: bytes.count >= 132 && bytes[128..<132].elementsEqual("DICM".utf8) ? 132 : 0,
                                       explicitVR: true, bigEndian: false, file: path, while: { $0.group == 0x0002 }).0

@@ -124,6 +124,7 @@ public final class Trainer {
         o.verticalFlips = c.flips
         o.rotations = c.rotations
         o.lesionCropFraction = c.lesionCropFraction
+        o.scaleRange = (1 - c.effectiveScaleJitter)...(1 + c.effectiveScaleJitter)
         return o
     }
 

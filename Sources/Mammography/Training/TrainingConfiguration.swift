@@ -40,6 +40,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Decay of an exponential moving average of the weights, used for validation and kept as
     /// the best checkpoint. nil = off.
     public var emaDecay: Double? = nil
+    /// Crops are rescaled by a factor drawn from [1 − j, 1 + j] (the study's scale jitter, 0.2);
+    /// 0 switches it off. nil in runs made before the option existed (they had 0.2).
+    public var scaleJitter: Double? = 0.2
+    /// The jitter actually used: a run saved before the option existed had the study's 0.2.
+    public var effectiveScaleJitter: Double { scaleJitter ?? 0.2 }
 
     public init(data: String, architecture: String) {
         self.data = data
@@ -58,6 +63,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             var c = c
             c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
             c.warmupSteps = c.warmupSteps ?? 0  // a run saved before warm-up existed had none
+            c.scaleJitter = c.effectiveScaleJitter
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }

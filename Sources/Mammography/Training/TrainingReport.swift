@@ -31,6 +31,7 @@ extension Trainer {
             ("data", c.data), ("architecture", c.architecture), ("size", "\(c.size)"), ("width", "\(c.width)"),
             ("epochs", "\(c.epochs)"), ("batch", "\(c.batchSize)"), ("learning rate", "\(c.learningRate)"),
             ("decay", "×\(c.decayFactor) every \(c.decayEvery) epochs"), ("pos-weight", "\(c.positiveWeight)"),
+            ("scale jitter", "±\(c.effectiveScaleJitter)"),
             ("weight decay", "\(c.weightDecay)"), ("seed", "\(c.seed)"), ("init", c.initFrom ?? "random"),
             ("frozen", c.freezeEncoder ? "encoder" : "nothing"), ("backend", backend.name),
         ]

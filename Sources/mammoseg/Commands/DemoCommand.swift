@@ -34,6 +34,8 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("decay-every"), help: "Epochs between learning-rate decays (×0.85).") var decayEvery: Int = 40
     @Option(help: "Maximum epochs (the time budget usually ends training first).") var epochs: Int = 2000
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("scale-jitter"), help: "Rescale each crop by a random factor in [1 − j, 1 + j] (0 = off).")
+    var scaleJitter: Double = 0.2
     @Option(name: .customLong("warmup-steps"), help: "Steps of linear learning-rate warm-up (0 = none).") var warmupSteps: Int = 100
     @Option(name: .customLong("clip-grad-norm"), help: "Clip the gradients' global L2 norm to this value (default: no clipping).")
     var clipGradNorm: Double?
@@ -53,6 +55,7 @@ struct DemoCommand: ParsableCommand {
         try FlagCheck.integer(decayEvery, "--decay-every", in: 1...FlagCheck.maximumCount)
         try FlagCheck.integer(epochs, "--epochs", in: 1...FlagCheck.maximumCount)
         try FlagCheck.integer(warmupSteps, "--warmup-steps", in: 0...FlagCheck.maximumCount)
+        try FlagCheck.number(scaleJitter, "--scale-jitter", above: 0, atMost: 0.9, includingLow: true)
         if let clipGradNorm { try FlagCheck.number(clipGradNorm, "--clip-grad-norm", above: 0, atMost: 1e9) }
         if let ema { try FlagCheck.number(ema, "--ema", above: 0, atMost: 1) }
         if let ema, ema >= 1 { throw ValidationError("--ema must be below 1 (got \(ema)); 0.99–0.9999 are usual") }
@@ -77,6 +80,7 @@ struct DemoCommand: ParsableCommand {
             c.size = size; c.width = width; c.batchSize = batch; c.learningRate = lr; c.positiveWeight = posWeight
             c.decayEvery = decayEvery
             c.warmupSteps = warmupSteps; c.clipGradientNorm = clipGradNorm; c.emaDecay = ema
+            c.scaleJitter = scaleJitter
             c.epochs = epochs; c.seed = seed; c.threads = engine.threads; c.timeBudgetSeconds = minutes * 60
             let backend = try engine.makeBackend()
             try? FileManager.default.removeItem(atPath: runFolder)

@@ -30,6 +30,8 @@ struct RecipeOptions: ParsableArguments {
     var flips = true
     @Flag(help: "Random 90° rotations.")
     var rotations = false
+    @Option(name: .customLong("scale-jitter"), help: "Rescale each crop by a random factor in [1 − j, 1 + j] (0 = off).")
+    var scaleJitter: Double = 0.2
     @Option(name: .customLong("warmup-steps"), help: "Steps of linear learning-rate warm-up (0 = none).")
     var warmupSteps: Int = 100
     @Option(name: .customLong("clip-grad-norm"), help: "Clip the gradients' global L2 norm to this value (default: no clipping).")
@@ -47,6 +49,7 @@ struct RecipeOptions: ParsableArguments {
         try FlagCheck.integer(decayEvery, "--decay-every", in: 1...FlagCheck.maximumCount)
         try FlagCheck.number(decayFactor, "--decay-factor", above: 0, atMost: 1)
         try FlagCheck.integer(warmupSteps, "--warmup-steps", in: 0...FlagCheck.maximumCount)
+        try FlagCheck.number(scaleJitter, "--scale-jitter", above: 0, atMost: 0.9, includingLow: true)
         if let clipGradNorm { try FlagCheck.number(clipGradNorm, "--clip-grad-norm", above: 0, atMost: 1e9) }
         if let ema { try FlagCheck.number(ema, "--ema", above: 0, atMost: 1) }
         if let ema, ema >= 1 { throw ValidationError("--ema must be below 1 (got \(ema)); 0.99–0.9999 are usual") }
@@ -60,5 +63,6 @@ struct RecipeOptions: ParsableArguments {
         c.seed = seed; c.initFrom = initFrom; c.freezeEncoder = freeze == "encoder"
         c.flips = flips; c.rotations = rotations
         c.warmupSteps = warmupSteps; c.clipGradientNorm = clipGradNorm; c.emaDecay = ema
+        c.scaleJitter = scaleJitter
     }
 }
