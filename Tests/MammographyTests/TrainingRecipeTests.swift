@@ -24,6 +24,23 @@ final class TrainingRecipeTests: XCTestCase {
         XCTAssertNil(decoded.emaDecay)
     }
 
+    /// `--scale-jitter j` reaches the loader as [1 − j, 1 + j]; a run saved before the option
+    /// existed had the study's 0.2 and resumes with it (and is the same experiment as 0.2).
+    func testScaleJitterReachesTheLoaderAndOldRunsKeepTheStudys() throws {
+        var c = TrainingConfiguration(data: "d", architecture: "dilated-resize")
+        XCTAssertEqual(Trainer.loaderConfiguration(c).scaleRange, 0.8...1.2, "the study's jitter by default")
+        c.scaleJitter = 0
+        XCTAssertEqual(Trainer.loaderConfiguration(c).scaleRange, 1...1, "0 switches it off")
+        var old = try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(TrainingConfiguration(data: "d", architecture: "dilated-resize"))) as! [String: Any]
+        old["scaleJitter"] = nil
+        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertNil(decoded.scaleJitter)
+        XCTAssertEqual(Trainer.loaderConfiguration(decoded).scaleRange, 0.8...1.2)
+        XCTAssertTrue(decoded.sameExperiment(as: TrainingConfiguration(data: "d", architecture: "dilated-resize")))
+        XCTAssertFalse(decoded.sameExperiment(as: c), "a different jitter is a different experiment")
+    }
+
     /// Numbers from `torch.nn.utils.clip_grad_norm_([a, b], 1.0)` with a.grad = [3, 4], b.grad = [12]:
     /// total norm 13, every gradient × 1/(13 + 1e-6).
     func testClippingScalesTheGlobalNormAsPyTorch() {
