@@ -18,7 +18,7 @@ struct DemoCommand: ParsableCommand {
 
         The recipe suits a laptop CPU: --size 128 crops of 256² images (half of them centred on a lesion), \
         width 0.25, batch 8, Adam 2e-3 after a 100-step linear warm-up, decayed ×0.85 every 40 epochs (an epoch \
-        here is only 35 steps), the study's pos-weight 18, flips on, 8 minutes of training; the checkpoint with the \
+        here is only 35 steps), the study's pos-weight 18, flips on, no scale jitter, 8 minutes of training; the checkpoint with the \
         best validation Dice is kept. When standard output is not a terminal, one line per epoch goes there.
         """)
 
@@ -34,8 +34,10 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("decay-every"), help: "Epochs between learning-rate decays (×0.85).") var decayEvery: Int = 40
     @Option(help: "Maximum epochs (the time budget usually ends training first).") var epochs: Int = 2000
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(name: .customLong("scale-jitter"), help: "Rescale each crop by a random factor in [1 − j, 1 + j] (0 = off).")
-    var scaleJitter: Double = 0.2
+    // Off in the demo: in a budget of minutes the study's ±0.2 rescale slowed learning on the
+    // phantoms for MammoSeg and the PyTorch reference alike (validation Dice still 0 after 26–60 epochs).
+    @Option(name: .customLong("scale-jitter"), help: "Rescale each crop by a random factor in [1 − j, 1 + j] (0 = off; the study's 0.2 pays in longer runs).")
+    var scaleJitter: Double = 0
     @Option(name: .customLong("warmup-steps"), help: "Steps of linear learning-rate warm-up (0 = none).") var warmupSteps: Int = 100
     @Option(name: .customLong("clip-grad-norm"), help: "Clip the gradients' global L2 norm to this value (default: no clipping).")
     var clipGradNorm: Double?
