@@ -2,11 +2,13 @@ import COpenJPEG
 
 /// Decodes JPEG 2000 (J2K codestreams, JP2 files, HTJ2K codestreams) with OpenJPEG.
 ///
-/// The header's geometry is checked against the limits before any sample is decoded; truncated
+/// The SIZ marker segment is read and checked against the limits (samples, tile-components)
+/// before OpenJPEG reads the header, whose tile set-up alone can take seconds; truncated
 /// or damaged data are refused (OpenJPEG's strict mode) rather than returned half-decoded.
 public enum JPEG2000Decoder {
     public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> DecodedImage {
         let container = try JPEG2000Container(signatureOf: data)
+        try JPEG2000ImageAndTileSize(codestream: try container.codestream(in: data)).check(against: limits)
         return try data.withUnsafeBytes { bytes in
             let messages = OpenJPEGMessages()
             return try withExtendedLifetime(messages) {
