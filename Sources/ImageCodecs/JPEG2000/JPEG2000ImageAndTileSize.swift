@@ -20,6 +20,8 @@ struct JPEG2000ImageAndTileSize: Equatable {
     let tileOffsetX: UInt32, tileOffsetY: UInt32
     let components: [Component]
 
+    /// Lsiz: the segment's bytes after the marker.
+    var segmentLength: Int { Self.fixedLength + 3 * components.count }
     var imageWidth: Int { Int(gridWidth - imageOffsetX) }
     var imageHeight: Int { Int(gridHeight - imageOffsetY) }
     var tilesAcross: Int { Self.ceilingDivision(Int(gridWidth) - Int(tileOffsetX), Int(tileWidth)) }
