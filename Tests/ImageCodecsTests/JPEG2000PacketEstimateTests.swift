@@ -61,6 +61,13 @@ final class JPEG2000PacketEstimateTests: XCTestCase {
         XCTAssertEqual(try estimate(withTileCOC).packetsPerLayerAndTileComponent, 32 * 32 + 64 * 64)
     }
 
+    /// (2³² − 1)² one-pixel tiles overflow Int: the count saturates, and is refused, never wraps.
+    func testTileComponentCountsSaturate() throws {
+        let packets = try estimate(Crafted.siz(width: .max, height: .max, tile: 1))
+        XCTAssertEqual(packets.tileComponents, .max)
+        XCTAssertThrowsError(try packets.check(against: DecodeLimits(maximumSamples: .max, maximumTileComponents: .max)))
+    }
+
     /// What the walk cannot follow ends it (OpenJPEG refuses such data itself); it never traps.
     func testDamagedMarkerWalksStop() throws {
         let main = Crafted.siz() + Crafted.cod(layers: 3)

@@ -20,8 +20,10 @@ struct JPEG2000PacketEstimate {
     }
 
     init(codestream bytes: ArraySlice<UInt8>, size: JPEG2000ImageAndTileSize) {
-        tileComponents = size.tilesAcross.multipliedReportingOverflow(by: size.tilesDown).partialValue
-            .multipliedReportingOverflow(by: size.components.count).partialValue
+        // Saturates rather than wraps (SIZ's own check refuses such counts first).
+        let (tiles, o1) = size.tilesAcross.multipliedReportingOverflow(by: size.tilesDown)
+        let (count, o2) = tiles.multipliedReportingOverflow(by: size.components.count)
+        tileComponents = o1 || o2 ? .max : count
         let tileWidth = min(UInt64(size.tileWidth), UInt64(size.gridWidth - size.tileOffsetX))
         let tileHeight = min(UInt64(size.tileHeight), UInt64(size.gridHeight - size.tileOffsetY))
         let wideComponentIndex = size.components.count > 256
