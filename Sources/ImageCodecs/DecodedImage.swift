@@ -40,13 +40,28 @@ public struct DecodeLimits: Sendable, Equatable {
     public var maximumSamples: Int
     /// Threads a decoder may use where its library can (OpenJPEG); 0 = all cores.
     public var threads: Int
+    /// JPEG 2000 tiles × components above this are refused before OpenJPEG reads the header,
+    /// which sets each one up (about 10 µs a tile, 1 µs a tile-component): 4096 bounds that at
+    /// ~0.05 s, and a mammogram in 64 × 64 tiles (4700 × 2600: 3034 tiles) still fits.
+    public var maximumTileComponents: Int
+    /// JPEG 2000 packets (layers × precincts of every resolution × tile-components, estimated
+    /// from the headers) above this are refused before decoding: OpenJPEG walks each one, even
+    /// when the data hold none (0.1–0.15 µs each), so 2¹⁹ bounds that at ~0.08 s; a mammogram in
+    /// 3034 tiles with 20 layers and 6 resolutions is 364,080.
+    public var maximumPackets: Int
 
     /// 2³⁰ samples: a 4700 × 2600 mammogram is 1.2 × 10⁷, so this leaves room for any detector.
     public static let `default` = DecodeLimits(maximumSamples: 1 << 30, threads: 0)
 
-    public init(maximumSamples: Int, threads: Int = 0) {
+    public static let defaultMaximumTileComponents = 4096
+    public static let defaultMaximumPackets = 1 << 19
+
+    public init(maximumSamples: Int, threads: Int = 0, maximumTileComponents: Int = defaultMaximumTileComponents,
+                maximumPackets: Int = defaultMaximumPackets) {
         self.maximumSamples = maximumSamples
         self.threads = threads
+        self.maximumTileComponents = maximumTileComponents
+        self.maximumPackets = maximumPackets
     }
 
     /// Throws if a header's geometry is empty or exceeds `maximumSamples` (checked without overflow).
@@ -58,6 +73,25 @@ public struct DecodeLimits: Sendable, Equatable {
         let (total, o2) = area.multipliedReportingOverflow(by: components)
         guard !o1, !o2, total <= maximumSamples else {
             throw CodecError("the codestream declares \(width) × \(height) × \(components) samples, above the limit of \(maximumSamples); raise --max-pixels if the image is real")
+        }
+    }
+
+    /// Throws if a JPEG 2000 header's tiles × components exceed `maximumTileComponents`.
+    public func checkTiles(across: Int, down: Int, components: Int) throws {
+        let (tiles, o1) = across.multipliedReportingOverflow(by: down)
+        let (total, o2) = tiles.multipliedReportingOverflow(by: components)
+        guard !o1, !o2, total <= maximumTileComponents else {
+            throw CodecError("the codestream declares \(across) × \(down) tiles × \(components) components, above the limit of \(maximumTileComponents) tile-components; re-encode the image in fewer, larger tiles if it is real")
+        }
+    }
+
+    /// Throws if a JPEG 2000 header's packets (`layers` × `packetsPerLayer` per tile-component)
+    /// exceed `maximumPackets`.
+    public func checkPackets(layers: Int, packetsPerLayer: Int, tileComponents: Int) throws {
+        let (perTileComponent, o1) = layers.multipliedReportingOverflow(by: packetsPerLayer)
+        let (total, o2) = perTileComponent.multipliedReportingOverflow(by: tileComponents)
+        guard !o1, !o2, total <= maximumPackets else {
+            throw CodecError("the codestream's coding style declares \(layers) layers × \(packetsPerLayer) precincts over its resolutions × \(tileComponents) tile-components, above the limit of \(maximumPackets) packets; re-encode the image with fewer quality layers or larger precincts if it is real")
         }
     }
 }

@@ -22,6 +22,41 @@ enum JPEG2000Container {
         }
     }
 
+    /// The codestream inside the data: all of it, or the contents of a JP2 file's first
+    /// contiguous codestream box (jp2c) found by walking the top-level boxes (ISO/IEC 15444-1 I.4).
+    func codestream(in data: [UInt8]) throws -> ArraySlice<UInt8> {
+        guard self == .jp2 else { return data[...] }
+        var rest = data[...]
+        while !rest.isEmpty {
+            var reader = JPEG2000ByteReader(rest)
+            guard let length32 = reader.uint32(), let type = reader.uint32() else {
+                throw CodecError("JPEG 2000: the JP2 file ends inside a box header; the file is truncated")
+            }
+            // LBox 1: a 64-bit XLBox follows; LBox 0: the box runs to the end of the file.
+            let headerLength: UInt64 = length32 == 1 ? 16 : 8
+            var length = UInt64(length32)
+            if length32 == 1 {
+                guard let extended = reader.uint64() else {
+                    throw CodecError("JPEG 2000: the JP2 file ends inside a box header; the file is truncated")
+                }
+                length = extended
+            } else if length32 == 0 {
+                length = UInt64(rest.count)
+            }
+            guard length >= headerLength, length <= UInt64(rest.count) else {
+                throw CodecError("JPEG 2000: a JP2 box declares \(length) bytes where \(rest.count) remain; the file is damaged or truncated")
+            }
+            if type == Self.codestreamBoxType {
+                return rest.dropFirst(Int(headerLength)).prefix(Int(length - headerLength))
+            }
+            rest = rest.dropFirst(Int(length))
+        }
+        throw CodecError("JPEG 2000: the JP2 file has no codestream box (jp2c); the file is damaged")
+    }
+
+    /// "jp2c".
+    private static let codestreamBoxType: UInt32 = 0x6A70_3263
+
     var openJPEGFormat: OPJ_CODEC_FORMAT {
         switch self {
         case .codestream: return OPJ_CODEC_J2K

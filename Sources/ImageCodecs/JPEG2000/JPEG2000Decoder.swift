@@ -2,11 +2,17 @@ import COpenJPEG
 
 /// Decodes JPEG 2000 (J2K codestreams, JP2 files, HTJ2K codestreams) with OpenJPEG.
 ///
-/// The header's geometry is checked against the limits before any sample is decoded; truncated
+/// The SIZ, COD and COC marker segments are read and checked against the limits (samples,
+/// tile-components, packets) before OpenJPEG reads the header, whose tile set-up alone can take
+/// seconds, and walks the packets, which can take longer; truncated
 /// or damaged data are refused (OpenJPEG's strict mode) rather than returned half-decoded.
 public enum JPEG2000Decoder {
     public static func decode(_ data: [UInt8], limits: DecodeLimits = .default) throws -> DecodedImage {
         let container = try JPEG2000Container(signatureOf: data)
+        let codestream = try container.codestream(in: data)
+        let size = try JPEG2000ImageAndTileSize(codestream: codestream)
+        try size.check(against: limits)
+        try JPEG2000PacketEstimate(codestream: codestream.dropFirst(4 + size.segmentLength), size: size).check(against: limits)
         return try data.withUnsafeBytes { bytes in
             let messages = OpenJPEGMessages()
             return try withExtendedLifetime(messages) {
