@@ -27,6 +27,8 @@ public final class DNNLBackend: Backend {
     let scratchpad = Scratchpad()
     let weights = WeightCache()
     var primitives: [PrimitiveKey: Primitive] = [:]
+    /// When fused inference runs MammoSeg's own Winograd (`MAMMOSEG_WINOGRAD`, see `WinogradMode`).
+    public var winogradMode = WinogradMode.fromEnvironment()
 
     /// - Parameter threads: OpenMP threads for every primitive (default: `OMP_NUM_THREADS`
     ///   or all cores). oneDNN reads the count when a primitive is created, so it is set
