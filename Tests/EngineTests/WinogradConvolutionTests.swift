@@ -15,6 +15,7 @@ final class WinogradConvolutionTests: XCTestCase {
     override func setUpWithError() throws {
         dnnl = try DNNLBackend(threads: 2)
         dnnl.winogradMode = .always
+        dnnl.winogradMinimumChannels = 32   // below the default, to cover channel counts that are not multiples of 8
     }
 
     func testWinogradMatchesReferenceConvolution() throws {
@@ -64,10 +65,13 @@ final class WinogradConvolutionTests: XCTestCase {
         XCTAssertNil(dnnl.ownWinograd(for: try spec([1, 32, 8, 8], 32, ConvGeometry(kernel: 3))), "not padded to the same size")
         XCTAssertNil(dnnl.ownWinograd(for: try spec([1, 32, 8, 8], 32, ConvGeometry(kernel: 1))))
         XCTAssertNil(dnnl.ownWinograd(for: try spec([1, 32, 16, 16], 32, ConvGeometry(kernel: 3, padding: 3, dilation: 3))))
+        dnnl.winogradMinimumChannels = DNNLBackend.defaultWinogradMinimumChannels
+        XCTAssertNil(dnnl.ownWinograd(for: try spec([1, 64, 8, 8], 128, same)), "below the measured threshold")
+        XCTAssertNotNil(dnnl.ownWinograd(for: try spec([1, 128, 8, 8], 256, same)))
         dnnl.winogradMode = .never
         XCTAssertNil(dnnl.ownWinograd(for: try spec([1, 32, 8, 8], 32, same)))
         dnnl.winogradMode = .automatic
-        XCTAssertEqual(dnnl.ownWinograd(for: try spec([1, 32, 8, 8], 32, same)) != nil, !DNNLBackend.oneDNNHasWinograd)
+        XCTAssertEqual(dnnl.ownWinograd(for: try spec([1, 128, 8, 8], 128, same)) != nil, !DNNLBackend.oneDNNHasWinograd)
     }
 
     func testTransformsReproduceAKnownTile() {

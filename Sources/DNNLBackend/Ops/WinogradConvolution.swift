@@ -28,16 +28,13 @@ struct WinogradConvolution {
 
     static let blockSize = 8
 
-    /// Which convolutions take the path, and when (`WinogradMode`).
-    static let minimumChannels = 32
-
     /// The plan for `spec`, or nil when it is not a 3×3, stride-1, "same" convolution with
     /// dilation 1 or 2 and at least `minimumChannels` in and out.
-    init?(_ spec: ConvolutionSpec) {
+    init?(_ spec: ConvolutionSpec, minimumChannels: Int) {
         let g = spec.geometry
         guard spec.kind == .convolution, g.kernelH == 3, g.kernelW == 3, g.stride == 1,
               g.dilation == 1 || g.dilation == 2, g.padding == g.dilation,
-              min(spec.weightDims[0], spec.weightDims[1]) >= Self.minimumChannels else { return nil }
+              min(spec.weightDims[0], spec.weightDims[1]) >= minimumChannels else { return nil }
         batch = spec.input[0]
         inChannels = spec.weightDims[1]
         outChannels = spec.weightDims[0]
