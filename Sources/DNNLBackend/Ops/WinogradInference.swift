@@ -47,7 +47,10 @@ extension DNNLBackend {
         for first in stride(from: 0, to: plan.tileCount, by: chunk) {
             let tiles = min(chunk, plan.tileCount - first)
             let gemm = tiles == chunk ? full : try winogradGEMM(plan, tiles: tiles)
-            let transformed = tiles == chunk ? fullWeights : try winogradWeights(plan, for: gemm, sources: sources, fold)
+            // The remainder's GEMM normally wants the same weight layout: one cache look-up per
+            // call keeps the cache's reuse period (counted in look-ups) that of the other paths.
+            let transformed = gemm.memory(dnnl_query_weights_md).isSameLayout(as: fullWeights.weights.desc)
+                ? fullWeights : try winogradWeights(plan, for: gemm, sources: sources, fold)
             let bias = UnsafePointer(transformed.bias.data.assumingMemoryBound(to: Float.self))
             openMPParallel(plan.inBlocks * tiles, threads: threads) { units in
                 plan.transformInput(source, units: units, first: first, tiles: tiles, into: inTiles)
