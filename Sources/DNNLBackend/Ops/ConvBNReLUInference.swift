@@ -13,6 +13,13 @@ extension DNNLBackend {
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: weight.shape, biasCount: weight.shape.first,
                                        geometry: geometry, op: "convBNReLUInference", fusedReLU: true)
         try Self.checkBatchNorm(spec, bias: bias, [gamma, beta, mean, variance], op: "convBNReLUInference")
+        if let winograd = ownWinograd(for: spec) {
+            return try runWinograd(winograd, x, sources: Self.sources(weight, bias, gamma, beta, mean, variance, epsilon),
+                                   op: "convBNReLUInference") {
+                Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                                   epsilon: epsilon)
+            }
+        }
         let (forward, _) = try convolutionForward(spec)
         // Folded once per set of weights and statistics, not once per pass.
         let folded = try derivedWeights(for: forward, spec, sources: Self.sources(weight, bias, gamma, beta, mean, variance,
