@@ -9,12 +9,14 @@ public enum WinogradMode: Sendable {
     /// Never: oneDNN's algorithms only.
     case never
 
-    /// `MAMMOSEG_WINOGRAD`: `1` always, `0` never, unset (or anything else) automatic.
+    /// `MAMMOSEG_WINOGRAD`: `1` always, `auto` automatic, unset or `0` never. Opt-in until it is
+    /// measured beside OpenVINO on a quiet machine: its first pass transforms every weight
+    /// (~3.5 s at 640², width 1.0), which a one-exam `predict` would pay.
     static func fromEnvironment() -> WinogradMode {
         switch ProcessInfo.processInfo.environment["MAMMOSEG_WINOGRAD"] {
         case "1": return .always
-        case "0": return .never
-        default: return .automatic
+        case "auto": return .automatic
+        default: return .never
         }
     }
 }
