@@ -40,6 +40,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Decay of an exponential moving average of the weights, used for validation and kept as
     /// the best checkpoint. nil = off.
     public var emaDecay: Double? = nil
+    /// Processes of an `mpirun` job (data parallel; `batchSize` is per process, so each step
+    /// sees `processes × batchSize` samples). nil: one process.
+    public var processes: Int? = nil
+    /// Batch-norm statistics over the global batch of all processes (`--sync-batchnorm`);
+    /// nil: per process, as PyTorch's DDP. Means nothing with one process.
+    public var syncBatchNorm: Bool? = nil
 
     public init(data: String, architecture: String) {
         self.data = data
@@ -58,6 +64,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             var c = c
             c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
             c.warmupSteps = c.warmupSteps ?? 0  // a run saved before warm-up existed had none
+            if c.processes == 1 { c.processes = nil }
+            if c.syncBatchNorm == false || (c.processes ?? 1) == 1 { c.syncBatchNorm = nil }
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }
