@@ -64,15 +64,19 @@ public final class MPIReplicaGroup: ReplicaGroup {
     }
 
     public func gather(_ values: [Float], to root: Int, _ what: String) throws -> [[Float]] {
-        // First every replica's count, then the values at their offsets.
+        // First every replica's count, then the values at their offsets. Buffers given to a
+        // nonblocking call are read until it completes, so each stays pinned across the wait.
         var counts = [Int32](repeating: 0, count: count)
-        var mine = try int32(values.count, what)
-        try counts.withUnsafeMutableBytes { countBuffer in
-            var request: MPI_Request? = mammoseg_mpi_request_null()
-            try collective(what) {
-                MPI_Igather(&mine, 1, mammoseg_mpi_int(), countBuffer.baseAddress, 1, mammoseg_mpi_int(), Int32(root), world, &request)
+        let mine = [try int32(values.count, what)]
+        try mine.withUnsafeBytes { send in
+            try counts.withUnsafeMutableBytes { receive in
+                var request: MPI_Request? = mammoseg_mpi_request_null()
+                try collective(what) {
+                    MPI_Igather(send.baseAddress, 1, mammoseg_mpi_int(), receive.baseAddress, 1, mammoseg_mpi_int(),
+                                Int32(root), world, &request)
+                }
+                try wait(&request, what)
             }
-            try wait(&request, what)
         }
         var offsets = [Int32](repeating: 0, count: count)
         var total = 0
@@ -80,12 +84,16 @@ public final class MPIReplicaGroup: ReplicaGroup {
         var received = [Float](repeating: 0, count: rank == root ? total : 0)
         try values.withUnsafeBytes { send in
             try received.withUnsafeMutableBytes { receive in
-                var request: MPI_Request? = mammoseg_mpi_request_null()
-                try collective(what) {
-                    MPI_Igatherv(send.baseAddress, mine, mammoseg_mpi_float(), receive.baseAddress, &counts, &offsets,
-                                 mammoseg_mpi_float(), Int32(root), world, &request)
+                try counts.withUnsafeBufferPointer { counts in
+                    try offsets.withUnsafeBufferPointer { offsets in
+                        var request: MPI_Request? = mammoseg_mpi_request_null()
+                        try collective(what) {
+                            MPI_Igatherv(send.baseAddress, mine[0], mammoseg_mpi_float(), receive.baseAddress,
+                                         counts.baseAddress, offsets.baseAddress, mammoseg_mpi_float(), Int32(root), world, &request)
+                        }
+                        try wait(&request, what)
+                    }
                 }
-                try wait(&request, what)
             }
         }
         guard rank == root else { return [] }
