@@ -51,6 +51,8 @@ public final class Trainer {
     private var trainingStarted = Date()
     private var stopRequested = false
     private var outOfTime = false
+    /// Seconds this epoch spent averaging gradients (packing, the all-reduce, unpacking).
+    private var allReduceSeconds = 0.0
 
     /// Prepares a new run (`resume == false`: writes config.json, applies `--init` and
     /// `--freeze`) or reopens a killed one from its latest checkpoint.
@@ -199,6 +201,7 @@ public final class Trainer {
         for epoch in startEpoch..<configuration.epochs {
             optimizer.learningRate = learningRate(epoch: epoch, step: epoch * perEpoch + (epoch == startEpoch ? startBatch : 0))
             constantThisEpoch = true
+            allReduceSeconds = 0
             observer?.epochStarted(epoch + 1, of: configuration.epochs, batches: perEpoch)
             let epochStart = Date()
             let resuming = epoch == startEpoch && startBatch > 0
@@ -239,6 +242,7 @@ public final class Trainer {
             row["train_loss"] = steps > 0 ? lossSum / Double(steps) : .nan
             row["learning_rate"] = Double(optimizer.learningRate)
             row["seconds"] = seconds
+            if replicas.count > 1 { row["allreduce_seconds"] = allReduceSeconds }
             metrics.removeAll { Int($0["epoch"] ?? -1) == epoch + 1 }
             metrics.append(row)
             if replicas.isRoot { try finishEpoch(epoch, row: row) }
@@ -273,7 +277,11 @@ public final class Trainer {
         var loss = try Op.weightedCrossEntropyBackward(logits, labels: labels, positiveWeight: positiveWeight, ctx)
         stopRequested = shouldStop()
         outOfTime = configuration.timeBudgetSeconds.map { Date().timeIntervalSince(trainingStarted) > $0 } ?? false
-        if replicas.count > 1 { (loss, stopRequested, outOfTime) = try averageGradients(loss: loss, stopRequested, outOfTime) }
+        if replicas.count > 1 {
+            let started = Date()
+            (loss, stopRequested, outOfTime) = try averageGradients(loss: loss, stopRequested, outOfTime)
+            allReduceSeconds += Date().timeIntervalSince(started)
+        }
         guard loss.isFinite else {
             throw TrainingError.configuration("training diverged (loss \(loss)) in a batch of \(batch.ids.joined(separator: ",")); "
                 + "lower --lr or --pos-weight, or add --clip-grad-norm")
