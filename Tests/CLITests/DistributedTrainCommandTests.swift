@@ -53,6 +53,35 @@ final class DistributedTrainCommandTests: XCTestCase {
         XCTAssertEqual(b.metadata["epoch"], "2")
     }
 
+    /// `predict` and `evaluate` shard their images across the processes: the same files and the same report.
+    func testPredictAndEvaluateUnderMPIMatchOneProcess() throws {
+        let run = Self.folder.join("for-inference")
+        let trained = try MammosegProcess.run(trainArguments(out: run, batch: 4, epochs: 1), folder: Self.folder.path)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let checkpoint = run + "/checkpoints/epoch-001.safetensors"
+        let one = Self.folder.join("predict-one"), two = Self.folder.join("predict-two")
+        let predict = ["predict", "--checkpoint", checkpoint, "--data", try dataset(), "--split", "val", "--threads", "1"]
+        let single = try MammosegProcess.run(predict + ["--out", one], folder: Self.folder.path)
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let sharded = try MPIRun.run(processes: 2, predict + ["--out", two], folder: Self.folder.path)
+        XCTAssertEqual(sharded.status, 0, sharded.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: one).sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 4, "two files per validation image")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: two).sorted(), names)
+        for name in names {
+            XCTAssertEqual(FileManager.default.contents(atPath: one + "/" + name), FileManager.default.contents(atPath: two + "/" + name), name)
+        }
+        XCTAssertTrue(sharded.stdout.contains("wrote \(names.count / 2) heatmap(s)"), sharded.stdout)
+
+        let evaluate = ["evaluate", "--checkpoint", checkpoint, "--data", try dataset(), "--split", "val", "--threads", "1"]
+        let jsonOne = Self.folder.join("one.json"), jsonTwo = Self.folder.join("two.json")
+        XCTAssertEqual(try MammosegProcess.run(evaluate + ["--json", jsonOne], folder: Self.folder.path).status, 0)
+        let reduced = try MPIRun.run(processes: 2, evaluate + ["--json", jsonTwo], folder: Self.folder.path)
+        XCTAssertEqual(reduced.status, 0, reduced.stderr)
+        let report = try XCTUnwrap(FileManager.default.contents(atPath: jsonOne))
+        XCTAssertEqual(FileManager.default.contents(atPath: jsonTwo), report, "the report of all images, written once by process 0")
+    }
+
     func testAProcessKilledMidEpochEndsTheJobWithinAMinute() throws {
         let out = Self.folder.join("killed")
         let job = try MPIRun(processes: 2, trainArguments(out: out, batch: 2, epochs: 200), folder: Self.folder.path, name: "killed")
