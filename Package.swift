@@ -6,6 +6,7 @@ import PackageDescription
 //   DNNLBackend -> Engine, CDNNL      (the only code that imports oneDNN)
 //   MammoData -> Engine, ImageCodecs, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
 //   ImageCodecs -> COpenJPEG, CCharLS, CJPEGTurbo    (compressed codestreams → samples; no DICOM)
+//   MessagePassing -> Engine, CMPI    (the only code that imports MPI; `mpirun -np N mammoseg train`)
 let package = Package(
     name: "MammoSeg",
     platforms: [.macOS(.v13)],
@@ -24,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG"),
         .systemLibrary(name: "CCharLS", path: "Sources/CCharLS"),
+        // Open MPI's headers live outside the default include path; its pkg-config file finds them.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         // libjpeg reports errors by longjmp, which Swift cannot catch: a little C turns them into statuses.
         .target(name: "CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "Engine"),
@@ -31,13 +34,14 @@ let package = Package(
         .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),
+        .target(name: "MessagePassing", dependencies: ["Engine", "CMPI"], exclude: ["README.md"]),
         // `mammoseg serve`: the web viewer (worklist, four-view reading, probability overlay); the page is embedded.
         .target(name: "MammoServer", dependencies: [
             "Mammography", "MammoData", "Engine",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], exclude: ["README.md"], resources: [.embedInCode("Page")]),
         .executableTarget(name: "mammoseg", dependencies: [
-            "Mammography", "MammoData", "Engine", "DNNLBackend", "MammoServer",
+            "Mammography", "MammoData", "Engine", "DNNLBackend", "MammoServer", "MessagePassing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DNNLBackend"],

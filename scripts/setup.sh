@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries MammoSeg links against (Debian/Ubuntu), only if missing.
 set -euo pipefail
-packages=(libdnnl-dev libpng-dev zlib1g-dev libopenjp2-7-dev libcharls-dev libjpeg62-turbo-dev)
+# Open MPI (libopenmpi-dev, openmpi-bin: mpirun) for data-parallel training; pkg-config finds its headers.
+packages=(libdnnl-dev libpng-dev zlib1g-dev libopenjp2-7-dev libcharls-dev libjpeg62-turbo-dev libopenmpi-dev openmpi-bin pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -49,6 +49,34 @@ final class TrainingLoaderTests: XCTestCase {
         XCTAssertNotEqual(otherEpoch.images, direct.images)
     }
 
+    /// Data-parallel shards: replica r of N with batch B makes slots r·B ..< (r+1)·B of the
+    /// global batch that one process with batch N·B makes — the same images, crops and flips.
+    func testReplicaShardsConcatenateToTheSingleProcessBatch() throws {
+        let folder = TemporaryFolder()
+        let dataset = try makeDataset(folder, count: 7)
+        let single = try TrainingLoader(dataset: dataset, configuration: configuration())
+        var shards: [TrainingLoader] = []
+        for rank in 0..<2 {
+            var c = configuration()
+            c.batchSize = 2; c.replicaRank = rank; c.replicaCount = 2
+            shards.append(try TrainingLoader(dataset: dataset, configuration: c))
+        }
+        XCTAssertEqual(shards[0].batchesPerEpoch, single.batchesPerEpoch)
+        XCTAssertEqual(shards[0].globalBatchSize, 4)
+        for epoch in 0..<2 {
+            for index in 0..<single.batchesPerEpoch {
+                let whole = try single.batch(epoch: epoch, index: index)
+                let parts = try shards.map { try $0.batch(epoch: epoch, index: index) }
+                XCTAssertEqual(parts.flatMap(\.ids), whole.ids)
+                XCTAssertEqual(parts.flatMap(\.images), whole.images)
+                XCTAssertEqual(parts.flatMap(\.labels), whole.labels)
+            }
+        }
+        var bad = configuration()
+        bad.replicaRank = 2; bad.replicaCount = 2
+        XCTAssertThrowsError(try TrainingLoader(dataset: dataset, configuration: bad))
+    }
+
     func testImageAndMaskShareOneGeometryAndIntensitiesAreInUnitRange() throws {
         let folder = TemporaryFolder()
         let loader = try TrainingLoader(dataset: try makeDataset(folder), configuration: configuration())

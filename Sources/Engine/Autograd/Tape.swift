@@ -32,6 +32,9 @@ public final class Context {
     public let tape: Tape?
     public var captureNames: Set<String> = []
     public private(set) var captured: [String: Tensor] = [:]
+    /// When set (training, more than one replica), batch norm normalises with the statistics of
+    /// the global batch across these replicas and back-propagates through them (`--sync-batchnorm`).
+    public var batchNormReplicas: ReplicaGroup?
 
     public init(backend: Backend, training: Bool) {
         self.backend = backend

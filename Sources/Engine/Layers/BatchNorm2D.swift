@@ -35,6 +35,9 @@ public final class BatchNorm2D: Layer {
                                              variance: runningVariance.value, epsilon: epsilon, fuseReLU: appliesReLU)
             return Variable(y, requiresGradient: false)
         }
+        if let replicas = ctx.batchNormReplicas, replicas.count > 1 {
+            return try synchronizedTraining(x, ctx, replicas: replicas)
+        }
         let r = try b.batchNormTraining(x.value, gamma: gamma.value, beta: beta.value, epsilon: epsilon, fuseReLU: appliesReLU)
         updateRunningStatistics(mean: r.mean, biasedVariance: r.variance, count: x.shape[0] * x.shape[2] * x.shape[3])
         let (gamma, beta, epsilon, relu) = (self.gamma, self.beta, self.epsilon, appliesReLU)

@@ -12,6 +12,11 @@ public struct LoaderConfiguration: Sendable {
     /// Also rotate by multiples of 90° (off by default: mammograms have a chest-wall side).
     public var rotations: Bool = false
     public var seed: UInt64 = 1
+    /// Data-parallel sharding: the global batch is `batchSize × replicaCount` samples and this
+    /// process makes slots `replicaRank·batchSize ..< (replicaRank + 1)·batchSize` of it. Crops
+    /// are keyed by the global slot, so N replicas see exactly one process's batch of N × B.
+    public var replicaRank: Int = 0
+    public var replicaCount: Int = 1
     /// Background threads preparing batches, and how many finished batches may wait.
     public var workers: Int = 2
     public var prefetch: Int = 4

@@ -14,9 +14,12 @@ public final class TrainingLoader: @unchecked Sendable {
     private let sampler: CropSampler
     private let cache = SampleCache()
 
-    /// Batches per epoch: ⌈images / batchSize⌉; the last batch wraps around the epoch's order
+    /// Samples per step over all replicas (the batch one process would use for the same run).
+    public var globalBatchSize: Int { configuration.batchSize * configuration.replicaCount }
+
+    /// Batches per epoch: ⌈images / global batch⌉; the last batch wraps around the epoch's order
     /// so that every batch is full.
-    public var batchesPerEpoch: Int { (entries.count + configuration.batchSize - 1) / configuration.batchSize }
+    public var batchesPerEpoch: Int { (entries.count + globalBatchSize - 1) / globalBatchSize }
 
     public init(dataset: PreparedDataset, split: Split = .train, configuration: LoaderConfiguration) throws {
         let entries = dataset.entries(split: split)
@@ -24,7 +27,8 @@ public final class TrainingLoader: @unchecked Sendable {
             throw DataError(file: dataset.root, "the \(split.rawValue) split is empty; re-create the dataset with a \(split.rawValue) fraction above 0")
         }
         guard configuration.size >= 8, configuration.batchSize >= 1, configuration.workers >= 0,
-              configuration.scaleRange.lowerBound > 0 else {
+              configuration.scaleRange.lowerBound > 0, configuration.replicaCount >= 1,
+              (0..<configuration.replicaCount).contains(configuration.replicaRank) else {
             throw DataError(file: dataset.root, "loader settings out of range (size ≥ 8, batch ≥ 1, workers ≥ 0, scale > 0)")
         }
         self.dataset = dataset
@@ -48,14 +52,16 @@ public final class TrainingLoader: @unchecked Sendable {
 
     private func batch(epoch: Int, index: Int, order: [Int]) throws -> Batch {
         let size = configuration.size, n = configuration.batchSize, plane = size * size
+        let global = globalBatchSize, first = configuration.replicaRank * n
         var images = [Float](repeating: 0, count: n * plane)
         var labels = [UInt8](repeating: 0, count: n * plane)
         var ids: [String] = []
         for slot in 0..<n {
-            let entry = entries[order[(index * n + slot) % order.count]]
+            let globalSlot = first + slot
+            let entry = entries[order[(index * global + globalSlot) % order.count]]
             let sample = try decoded(entry)
             var generator = SeededGenerator(seed: configuration.seed, keys: SeededGenerator.hash("crop"),
-                                            UInt64(epoch), UInt64(index), UInt64(slot))
+                                            UInt64(epoch), UInt64(index), UInt64(globalSlot))
             images.withUnsafeMutableBufferPointer { imageBuffer in
                 labels.withUnsafeMutableBufferPointer { labelBuffer in
                     sampler.sample(sample, generator: &generator,

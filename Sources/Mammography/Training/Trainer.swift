@@ -24,6 +24,10 @@ public final class Trainer {
     public let optimizer: Adam
     public let dataset: PreparedDataset
     public weak var observer: TrainingObserver?
+    /// The processes of a data-parallel job (`mpirun`), or this one alone. Replica 0 alone
+    /// writes the run folder; every replica computes gradients on its shard of each global
+    /// batch and applies the same averaged Adam step.
+    public let replicas: ReplicaGroup
     /// Polled between steps; when it turns true the trainer saves and returns (Ctrl-C).
     public var shouldStop: () -> Bool = { false }
 
@@ -42,12 +46,24 @@ public final class Trainer {
     public private(set) var collapsedEpoch: Int?
     /// Whether every step of the epoch in progress has produced a constant output so far.
     private var constantThisEpoch = true
+    /// When `train` started (for the time budget); whether, after the last step, a stop was
+    /// requested and the budget was spent (on any replica: all act on the same answer).
+    private var trainingStarted = Date()
+    private var stopRequested = false
+    private var outOfTime = false
+    /// Seconds this epoch spent averaging gradients (packing, the all-reduce, unpacking).
+    private var allReduceSeconds = 0.0
 
     /// Prepares a new run (`resume == false`: writes config.json, applies `--init` and
     /// `--freeze`) or reopens a killed one from its latest checkpoint.
     public init(configuration: TrainingConfiguration, run: RunFolder, backend: Backend, resume: Bool,
-                observer: TrainingObserver? = nil) throws {
+                observer: TrainingObserver? = nil, replicas: ReplicaGroup = SingleReplica()) throws {
         self.observer = observer
+        self.replicas = replicas
+        guard (configuration.processes ?? 1) == replicas.count else {
+            throw TrainingError.configuration("the configuration is for \(configuration.processes ?? 1) processes but "
+                + "\(replicas.count) are running; start the job with mpirun -np \(configuration.processes ?? 1)")
+        }
         let architecture = try Architecture(named: configuration.architecture)
         try architecture.validate(inputSize: configuration.size)
         self.run = run
@@ -87,7 +103,10 @@ public final class Trainer {
         optimizer = Adam(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
         let initialParameters = model.parameters
         weightAverage = configuration.emaDecay.map { WeightAverage(decay: $0, parameters: initialParameters) }
-        loader = try TrainingLoader(dataset: dataset, split: .train, configuration: Self.loaderConfiguration(configuration))
+        var loaderConfiguration = Self.loaderConfiguration(configuration)
+        loaderConfiguration.replicaRank = replicas.rank
+        loaderConfiguration.replicaCount = replicas.count
+        loader = try TrainingLoader(dataset: dataset, split: .train, configuration: loaderConfiguration)
         if !resume, let existing = run.epochCheckpoints().last?.path
             ?? (FileManager.default.fileExists(atPath: run.interruptedCheckpoint) ? run.interruptedCheckpoint : nil) {
             // A fresh run would mix its checkpoints with the old ones, and a later --resume
@@ -95,18 +114,18 @@ public final class Trainer {
             throw TrainingError.runFolder(run.root, "holds a training run already (\(existing)); add --resume to continue it, "
                 + "or choose a new --out")
         }
-        try run.create()
+        if replicas.isRoot { try run.create() }
         if resume {
             try restoreLatestCheckpoint()
         } else {
-            try run.writeConfig(configuration)
+            if replicas.isRoot { try run.writeConfig(configuration) }
             if let source = configuration.initFrom {
                 // From the classifier only the encoder carries over (its logits mean something else).
                 let fromClassifier = (try Checkpoint.load(source)).architecture == Architecture.classifier.rawValue
                 let prefix = fromClassifier && architecture.isSegmenter ? "encoder." : ""
                 let report = try initialize(model, from: source, prefix: prefix)
                 let summary = report.summary(file: source)
-                run.log(summary)
+                log(summary)
                 observer?.message(summary)
             }
             if configuration.freezeEncoder { model.setEncoderFrozen(true) }
@@ -114,6 +133,37 @@ public final class Trainer {
             if configuration.initFrom != nil, let average = weightAverage {
                 average.load(WeightAverage(decay: average.decay, parameters: model.parameters).stateTensors(model.parameters),
                              parameters: model.parameters)
+            }
+        }
+        if replicas.count > 1 {
+            let line = "data parallel: \(replicas.count) processes × batch \(configuration.batchSize) = effective batch "
+                + "\(loader.globalBatchSize); batch norm \(configuration.syncBatchNorm == true ? "over the global batch" : "per process")"
+            log(line)
+            observer?.message(line)
+            try checkReplicasAgree()
+        }
+    }
+
+    /// Appends to log.txt on replica 0 (the only one that writes the run folder).
+    private func log(_ line: String) {
+        if replicas.isRoot { run.log(line) }
+    }
+
+    /// Every replica must start from the same weights and position (the run folder and the
+    /// --init checkpoint have to be the same files on every node); a cheap fingerprint
+    /// compared across replicas catches a node that read something else.
+    private func checkReplicasAgree() throws {
+        var fingerprint = 0.0
+        for p in model.parameters { for (i, v) in p.value.scalars.enumerated() { fingerprint += Double(v) * Double(i % 7 + 1) } }
+        let mine = [fingerprint, Double(startEpoch), Double(startBatch)]
+        var sums = mine + mine.map { $0 * $0 }
+        try replicas.sum(&sums, "the start-up check")
+        let n = Double(replicas.count)
+        for k in 0..<mine.count {
+            let mean = sums[k] / n, spread = sums[k + mine.count] / n - mean * mean
+            guard spread <= 1e-9 * max(1, mean * mean) else {
+                throw TrainingError.configuration("the \(replicas.count) processes did not start from the same weights or "
+                    + "checkpoint; --data, --out and --init must name the same files on every node (a shared filesystem)")
             }
         }
     }
@@ -147,10 +197,12 @@ public final class Trainer {
     @discardableResult
     public func train() throws -> Bool {
         let started = Date()
+        trainingStarted = started
         let perEpoch = loader.batchesPerEpoch
         for epoch in startEpoch..<configuration.epochs {
             optimizer.learningRate = learningRate(epoch: epoch, step: epoch * perEpoch + (epoch == startEpoch ? startBatch : 0))
             constantThisEpoch = true
+            allReduceSeconds = 0
             observer?.epochStarted(epoch + 1, of: configuration.epochs, batches: perEpoch)
             let epochStart = Date()
             let resuming = epoch == startEpoch && startBatch > 0
@@ -164,12 +216,13 @@ public final class Trainer {
                 let loss = try step(batch)
                 lossSum += Double(loss); steps += 1
                 observer?.stepFinished(epoch: epoch + 1, batch: batchIndex + 1, of: perEpoch, loss: loss,
-                                       imagesPerSecond: Double(batch.count) / Date().timeIntervalSince(stepStart))
-                let outOfTime = configuration.timeBudgetSeconds.map { Date().timeIntervalSince(started) > $0 } ?? false
-                if shouldStop() || (outOfTime && batchIndex + 1 < perEpoch) {
-                    try saveCheckpoint(to: run.interruptedCheckpoint, epoch: epoch, nextBatch: batchIndex + 1,
-                                       epochLoss: (lossSum, steps))
-                    run.log("stopped in epoch \(epoch + 1) after batch \(batchIndex + 1); resume with --resume")
+                                       imagesPerSecond: Double(batch.count * replicas.count) / Date().timeIntervalSince(stepStart))
+                if stopRequested || (outOfTime && batchIndex + 1 < perEpoch) {
+                    if replicas.isRoot {
+                        try saveCheckpoint(to: run.interruptedCheckpoint, epoch: epoch, nextBatch: batchIndex + 1,
+                                           epochLoss: (lossSum, steps))
+                    }
+                    log("stopped in epoch \(epoch + 1) after batch \(batchIndex + 1); resume with --resume")
                     return false
                 }
             }
@@ -179,22 +232,25 @@ public final class Trainer {
                 let line = "warning: epoch \(epoch + 1): the network's output was the same for every pixel of every crop "
                     + "(training collapsed: dead ReLUs); it will not learn from here. Stop and train again with "
                     + "--warmup-steps, --clip-grad-norm, a lower --lr or another --seed"
-                run.log(line)
+                log(line)
                 observer?.message(line)
             }
             weightAverage?.swap(model.parameters)
+            try shareBatchNormStatistics()
             var row = try validate()
             weightAverage?.swap(model.parameters)
             row["epoch"] = Double(epoch + 1)
             row["train_loss"] = steps > 0 ? lossSum / Double(steps) : .nan
             row["learning_rate"] = Double(optimizer.learningRate)
             row["seconds"] = seconds
+            if replicas.count > 1 { row["allreduce_seconds"] = allReduceSeconds }
             metrics.removeAll { Int($0["epoch"] ?? -1) == epoch + 1 }
             metrics.append(row)
-            try finishEpoch(epoch, row: row)
+            if replicas.isRoot { try finishEpoch(epoch, row: row) }
             observer?.epochFinished(epoch + 1, metrics: row)
-            if configuration.timeBudgetSeconds.map({ Date().timeIntervalSince(started) > $0 }) ?? false {
-                run.log("time budget reached after epoch \(epoch + 1)")
+            if try agree(configuration.timeBudgetSeconds.map({ Date().timeIntervalSince(started) > $0 }) ?? false,
+                         "the end of epoch \(epoch + 1)") {
+                log("time budget reached after epoch \(epoch + 1)")
                 return epoch + 1 == configuration.epochs
             }
         }
@@ -204,6 +260,7 @@ public final class Trainer {
     /// One optimisation step on a batch; returns the loss.
     public func step(_ batch: Batch) throws -> Float {
         let ctx = Context(backend: backend, training: true)
+        if configuration.syncBatchNorm == true, replicas.count > 1 { ctx.batchNormReplicas = replicas }
         let x = try ctx.input(HostTensor(shape: [batch.count, 1, batch.size, batch.size], scalars: batch.images))
         let logits = try model(x, ctx)
         let labels: [UInt8]
@@ -218,7 +275,14 @@ public final class Trainer {
         }
         if constantThisEpoch, model.architecture != .classifier,
            !Self.isConstant(try backend.download(logits.value)) { constantThisEpoch = false }
-        let loss = try Op.weightedCrossEntropyBackward(logits, labels: labels, positiveWeight: positiveWeight, ctx)
+        var loss = try Op.weightedCrossEntropyBackward(logits, labels: labels, positiveWeight: positiveWeight, ctx)
+        stopRequested = shouldStop()
+        outOfTime = configuration.timeBudgetSeconds.map { Date().timeIntervalSince(trainingStarted) > $0 } ?? false
+        if replicas.count > 1 {
+            let started = Date()
+            (loss, stopRequested, outOfTime) = try averageGradients(loss: loss, stopRequested, outOfTime)
+            allReduceSeconds += Date().timeIntervalSince(started)
+        }
         guard loss.isFinite else {
             throw TrainingError.configuration("training diverged (loss \(loss)) in a batch of \(batch.ids.joined(separator: ",")); "
                 + "lower --lr or --pos-weight, or add --clip-grad-norm")
@@ -229,6 +293,49 @@ public final class Trainer {
         optimizer.update(model.parameters)
         weightAverage?.update(model.parameters)
         return loss
+    }
+
+    /// Replaces every trainable gradient by its mean over the replicas, in one all-reduce that
+    /// also carries the loss (so every replica logs, and checks for divergence, the global
+    /// batch's loss) and the stop requests (so all stop after the same step).
+    private func averageGradients(loss: Float, _ stop: Bool, _ outOfTime: Bool) throws -> (Float, Bool, Bool) {
+        let trained = model.parameters.filter(Adam.updates)
+        var buffer: [Float] = []
+        buffer.reserveCapacity(trained.reduce(3) { $0 + $1.value.count })
+        for p in trained { buffer += p.gradient.scalars }
+        buffer += [loss, stop ? 1 : 0, outOfTime ? 1 : 0]
+        try replicas.sum(&buffer, "the gradient all-reduce")
+        let scale = 1 / Float(replicas.count)
+        var offset = 0
+        for p in trained {
+            let n = p.value.count
+            p.gradient = HostTensor(shape: p.shape, scalars: buffer[offset..<(offset + n)].map { $0 * scale })
+            offset += n
+        }
+        return (buffer[offset] * scale, buffer[offset + 1] > 0, buffer[offset + 2] > 0)
+    }
+
+    /// Whether any replica says yes (every replica gets the same answer).
+    private func agree(_ yes: Bool, _ what: String) throws -> Bool {
+        guard replicas.count > 1 else { return yes }
+        var vote: [Double] = [yes ? 1 : 0]
+        try replicas.sum(&vote, what)
+        return vote[0] > 0
+    }
+
+    /// Per-process batch norm (the default) leaves each replica with running statistics of its
+    /// own shards; replica 0's, the ones its checkpoints hold, are given to all before validation
+    /// so the split validation uses one network (PyTorch's DDP broadcasts them the same way).
+    private func shareBatchNormStatistics() throws {
+        guard replicas.count > 1, configuration.syncBatchNorm != true else { return }
+        let buffers = model.parameters.filter { $0.kind == .buffer }
+        var values = buffers.flatMap { $0.value.scalars }
+        try replicas.broadcast(&values, from: 0, "the batch-norm statistics")
+        var offset = 0
+        for p in buffers {
+            p.value.scalars = Array(values[offset..<(offset + p.value.count)])
+            offset += p.value.count
+        }
     }
 
     /// Whether logits `[N, 2, H, W]` give the same class-1 margin (logit₁ − logit₀) at every
@@ -273,14 +380,17 @@ public final class Trainer {
         let entries = dataset.entries(split: .val)
         guard !entries.isEmpty else { return [:] }
         if model.architecture == .classifier {
-            let m = try ClassifierEvaluation.evaluate(model: model, backend: backend, dataset: dataset, entries: entries,
-                                                      size: configuration.size, seed: configuration.seed)
+            guard let m = try ClassifierEvaluation.evaluate(model: model, backend: backend, dataset: dataset, entries: entries,
+                                                            size: configuration.size, seed: configuration.seed,
+                                                            replicas: replicas) else { return [:] }
             return ["val_accuracy": m.accuracy ?? .nan, "val_recall": m.recall ?? .nan,
                     "val_precision": m.precision ?? .nan, "val_auc": m.auc ?? .nan]
         }
-        let report = try SegmentationEvaluation.evaluate(model: model, backend: backend, dataset: dataset,
-                                                         entries: entries, size: configuration.size,
-                                                         threshold: Float(configuration.threshold))
+        // Split over the replicas; the metrics are computed at replica 0 (the others get none).
+        let samples = try SegmentationEvaluation.samples(model: model, backend: backend, dataset: dataset, entries: entries,
+                                                         size: configuration.size, replicas: replicas)
+        guard replicas.isRoot else { return [:] }
+        let report = try SegmentationMetrics.evaluate(samples: samples, threshold: Float(configuration.threshold))
         return report.summaryMetrics(prefix: "val_")
     }
 
@@ -358,7 +468,7 @@ public final class Trainer {
         resumedSteps = Int(checkpoint.metadata["epoch_steps"] ?? "") ?? 0
         if configuration.freezeEncoder { model.setEncoderFrozen(true) }
         metrics = metrics.filter { Int($0["epoch"] ?? 0) <= startEpoch }
-        run.log("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
+        log("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
         observer?.message("resumed from \(path) at epoch \(startEpoch + 1), batch \(startBatch + 1)")
     }
 

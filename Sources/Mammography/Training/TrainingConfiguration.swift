@@ -45,6 +45,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var scaleJitter: Double? = 0.2
     /// The jitter actually used: a run saved before the option existed had the study's 0.2.
     public var effectiveScaleJitter: Double { scaleJitter ?? 0.2 }
+    /// Processes of an `mpirun` job (data parallel; `batchSize` is per process, so each step
+    /// sees `processes × batchSize` samples). nil: one process.
+    public var processes: Int? = nil
+    /// Batch-norm statistics over the global batch of all processes (`--sync-batchnorm`);
+    /// nil: per process, as PyTorch's DDP. Means nothing with one process.
+    public var syncBatchNorm: Bool? = nil
 
     public init(data: String, architecture: String) {
         self.data = data
@@ -64,6 +70,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             c.epochs = 0; c.threads = nil; c.timeBudgetSeconds = nil; c.keepEpochCheckpoints = nil
             c.warmupSteps = c.warmupSteps ?? 0  // a run saved before warm-up existed had none
             c.scaleJitter = c.effectiveScaleJitter
+            if c.processes == 1 { c.processes = nil }
+            if c.syncBatchNorm == false || (c.processes ?? 1) == 1 { c.syncBatchNorm = nil }
             let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
             return object.mapValues { "\($0)" }
         }

@@ -34,6 +34,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the bootstrap.") var seed: UInt64 = 0
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
+    @OptionGroup var parallel: ReplicaOptions
     @OptionGroup var engine: BackendOptions
     @OptionGroup var limits: ReadLimitOptions
 
@@ -46,8 +47,27 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let (replicas, mpi) = try parallel.start()
         do {
-            if let maps { return try evaluateMaps(maps) }
+            try evaluate(replicas: replicas)
+            try mpi?.finish()
+        } catch let exit as ExitCode {
+            if let mpi, mpi.count > 1 { mpi.abort(nil) }  // the error line is printed already
+            throw exit
+        } catch {
+            if let mpi, mpi.count > 1 { mpi.abort("\(error)") }
+            throw fail(error)
+        }
+    }
+
+    /// Under `mpirun -np N` each process predicts its share of the images; the metrics are
+    /// computed and written by process 0 alone, from all of them (the same numbers as one process).
+    private func evaluate(replicas: ReplicaGroup) throws {
+        do {
+            if let maps {
+                if replicas.isRoot { try evaluateMaps(maps) }
+                return
+            }
             let loaded = try LoadedModel(checkpoint: checkpoint!, architecture: arch, width: width)
             let dataset = try PreparedDataset(root: data)
             let entries = dataset.entries(split: Split(rawValue: split)!)
@@ -59,8 +79,9 @@ struct EvaluateCommand: ParsableCommand {
             if let json { try checkWritable(json) }
             let backend = try engine.makeBackend()
             if loaded.model.architecture == .classifier {
-                let m = try ClassifierEvaluation.evaluate(model: loaded.model, backend: backend, dataset: dataset,
-                                                          entries: entries, size: loaded.size, seed: 0)
+                guard let m = try ClassifierEvaluation.evaluate(model: loaded.model, backend: backend, dataset: dataset,
+                                                                entries: entries, size: loaded.size, seed: 0,
+                                                                replicas: replicas) else { return }
                 func show(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "n/a" }
                 print("""
                 classifier on \(m.count) crops (\(m.positives) abnormal), threshold 0.5
@@ -77,10 +98,19 @@ struct EvaluateCommand: ParsableCommand {
                 }
                 return
             }
-            let bar = ProgressBar(label: "evaluate", total: entries.count)
-            let report = try SegmentationEvaluation.evaluate(
-                model: loaded.model, backend: backend, dataset: dataset, entries: entries, size: loaded.size,
-                threshold: Float(threshold), flips: tta, bootstrapReplicates: bootstrap, seed: seed) { done, _ in bar.update(done) }
+            let report: EvaluationReport
+            if replicas.count > 1 {
+                let samples = try SegmentationEvaluation.samples(model: loaded.model, backend: backend, dataset: dataset,
+                                                                 entries: entries, size: loaded.size, flips: tta, replicas: replicas)
+                guard replicas.isRoot else { return }
+                report = try SegmentationMetrics.evaluate(samples: samples, threshold: Float(threshold),
+                                                          bootstrapReplicates: bootstrap, seed: seed)
+            } else {
+                let bar = ProgressBar(label: "evaluate", total: entries.count)
+                report = try SegmentationEvaluation.evaluate(
+                    model: loaded.model, backend: backend, dataset: dataset, entries: entries, size: loaded.size,
+                    threshold: Float(threshold), flips: tta, bootstrapReplicates: bootstrap, seed: seed) { done, _ in bar.update(done) }
+            }
             print(report.textTable())
             if let json { try writeFileAtomically(report.json(), to: json) }
         } catch let exit as ExitCode {

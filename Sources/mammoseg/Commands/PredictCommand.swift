@@ -23,7 +23,8 @@ struct PredictCommand: ParsableCommand {
         adds NAME_seg_binary.dcm, a BINARY one at --threshold, for viewers that show only those. \
         --no-overlay writes the maps without the colour overlays (for pipelines: a full-field overlay takes longer \
         to compress than the rest of the image's work). Several images are read, prepared, mapped back and written \
-        at once (up to 4, at most one per core).
+        at once (up to 4, at most one per core). \
+        Under `mpirun -np N` the inputs are shared out between the N processes (each writes its own images' files).
         """)
 
     @Option(help: "Checkpoint (.safetensors).") var checkpoint: String
@@ -41,6 +42,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Tile size (default: the checkpoint's training size).") var tile: Int?
     @Option(help: "Architecture, for checkpoints without MammoSeg metadata.") var arch: String?
     @Option(help: "Width, for checkpoints without MammoSeg metadata.") var width: Double?
+    @OptionGroup var parallel: ReplicaOptions
     @OptionGroup var engine: BackendOptions
     @OptionGroup var limits: ReadLimitOptions
     @OptionGroup var preprocessingOptions: PreprocessingOptions
@@ -59,6 +61,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        let (replicas, mpi) = try parallel.start()
         do {
             // A Segmentation references its source: read every header before the work, so a PNG
             // input or a header without UIDs fails at once.
@@ -103,11 +106,14 @@ struct PredictCommand: ParsableCommand {
                     }, entry.id)
                 }
             }
-            let bar = ProgressBar(label: "predict", total: jobs.count)
+            // Process r of N predicts inputs r, r + N, …: the same files as one process, written once.
+            let mine = Array(stride(from: replicas.rank, to: jobs.count, by: replicas.count))
+            let bar = ProgressBar(label: "predict", total: mine.count, silent: !replicas.isRoot)
             let (overlay, hardMask, cut) = (!noOverlay, mask, Float(threshold))
             // Images run side by side (the network one at a time: Predictor serialises it), so
             // one image's reading, preparing, mapping back and PNG compression overlap another's.
-            try ConcurrentJobs.run(count: jobs.count, limit: min(4, ProcessInfo.processInfo.activeProcessorCount)) { i in
+            try ConcurrentJobs.run(count: mine.count, limit: min(4, ProcessInfo.processInfo.activeProcessorCount)) { k in
+                let i = mine[k]
                 let (image, p) = try jobs[i].predict()
                 let stem = out + "/" + jobs[i].name
                 try PNG.write(Heatmap.probabilityImage(probability: p, width: image.width, height: image.height),
@@ -135,10 +141,14 @@ struct PredictCommand: ParsableCommand {
                 }
                 bar.advance()
             }
-            print("wrote \(jobs.count) \(noOverlay ? "map" : "heatmap")(s) to \(out)")
+            var written = [Double(mine.count)]
+            try replicas.sum(&written, "the count of predicted images")
+            if replicas.isRoot { print("wrote \(Int(written[0])) \(noOverlay ? "map" : "heatmap")(s) to \(out)") }
+            try mpi?.finish()
         } catch let exit as ExitCode {
             throw exit
         } catch {
+            if let mpi, mpi.count > 1 { mpi.abort("\(error)") }
             throw fail(error)
         }
     }

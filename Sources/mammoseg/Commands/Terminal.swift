@@ -17,10 +17,13 @@ final class ProgressBar {
     private let interactive = isatty(2) != 0
     private let lock = NSLock()
     private var completed = 0
+    /// Draws nothing (the processes of an MPI job other than the first).
+    private let silent: Bool
 
-    init(label: String, total: Int) { self.label = label; self.total = max(1, total) }
+    init(label: String, total: Int, silent: Bool = false) { self.label = label; self.total = max(1, total); self.silent = silent }
 
     func update(_ done: Int, detail: String = "") {
+        guard !silent else { return }
         let fraction = Double(done) / Double(total)
         let elapsed = Date().timeIntervalSince(started)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mammography
+import Engine
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,10 @@ struct TrainCommand: ParsableCommand {
         Ctrl-C stops after the current step and saves; --resume continues a stopped or killed run exactly \
         (bit for bit on the same machine with the same --threads). \
         --arch classifier trains the normal/abnormal classifier on crops labelled by their masks; pass its \
-        checkpoint to --init of a segmenter to start from its encoder (add --freeze encoder to train only the rest).
+        checkpoint to --init of a segmenter to start from its encoder (add --freeze encoder to train only the rest). \
+        Under `mpirun -np N` the N processes train one network data-parallel: --batch is per process (each step \
+        sees N × batch samples, the same ones one process with that batch would), gradients are averaged, \
+        process 0 writes the run folder; --data and --out must be the same files on every node (docs/scaling.md).
         """)
 
     @Option(help: "Prepared dataset folder (from `mammoseg synth` or `mammoseg import`).")
@@ -31,6 +35,9 @@ struct TrainCommand: ParsableCommand {
     var resume = false
     @Option(name: .customLong("keep-checkpoints"), help: "Epoch checkpoints to keep (the newest; best is always kept); 0 keeps all.")
     var keepCheckpoints: Int = 5
+    @Flag(name: .customLong("sync-batchnorm"), help: "Under mpirun: batch-norm statistics over all processes' batches (default: per process).")
+    var syncBatchNorm = false
+    @OptionGroup var parallel: ReplicaOptions
     @OptionGroup var engine: BackendOptions
     @OptionGroup var limits: ReadLimitOptions
 
@@ -39,29 +46,41 @@ struct TrainCommand: ParsableCommand {
         if let minutes { try FlagCheck.number(minutes, "--minutes", above: 0, atMost: 1e7) }
     }
 
-    func configuration() -> TrainingConfiguration {
+    func configuration(processes: Int = 1) -> TrainingConfiguration {
         var c = TrainingConfiguration(data: data, architecture: arch)
         recipe.apply(to: &c)
         c.size = size; c.threads = engine.threads; c.timeBudgetSeconds = minutes.map { $0 * 60 }
         c.keepEpochCheckpoints = keepCheckpoints
+        if processes > 1 {
+            c.processes = processes
+            c.syncBatchNorm = syncBatchNorm ? true : nil
+        }
         return c
     }
 
     func run() throws {
+        // MPI starts only under an MPI launcher; a plain run never touches it.
+        let (replicas, mpi) = try parallel.start()
         do {
-            let observer = ConsoleTrainingObserver()
-            let trainer = try Trainer(configuration: configuration(), run: RunFolder(root: out),
-                                      backend: engine.makeBackend(), resume: resume, observer: observer)
+            // Process 0 speaks for the job; the others train silently.
+            let observer = replicas.isRoot ? ConsoleTrainingObserver() : nil
+            let trainer = try Trainer(configuration: configuration(processes: replicas.count), run: RunFolder(root: out),
+                                      backend: engine.makeBackend(), resume: resume, observer: observer, replicas: replicas)
             StopSignal.install()
             trainer.shouldStop = { StopSignal.requested }
             let finished = try trainer.train()
-            try trainer.writeReport()
-            print(finished ? "trained: \(out)" : "stopped and saved: resume with `mammoseg train ... --out \(out) --resume`")
-            print("best checkpoint: \(trainer.run.bestCheckpoint)\nreport: \(trainer.run.reportFile)")
-            if finished, let warning = trainer.learningWarning { warn(warning) }
+            if replicas.isRoot {
+                try trainer.writeReport()
+                print(finished ? "trained: \(out)" : "stopped and saved: resume with `mammoseg train ... --out \(out) --resume`")
+                print("best checkpoint: \(trainer.run.bestCheckpoint)\nreport: \(trainer.run.reportFile)")
+                if finished, let warning = trainer.learningWarning { warn(warning) }
+            }
+            try mpi?.finish()
         } catch let exit as ExitCode {
             throw exit
         } catch {
+            // The other processes would wait for this one until their deadline: end them all now.
+            if let mpi, mpi.count > 1 { mpi.abort("\(error)") }
             throw fail(error)
         }
     }
