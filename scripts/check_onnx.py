@@ -54,7 +54,10 @@ def main():
         import torch
         from safetensors.torch import load_file
         here = os.path.dirname(os.path.abspath(__file__))
-        sys.path.insert(0, os.path.join(here, "..", "..", "shared", "reference"))
+        # The reference networks: $MAMMOSEG_REFERENCE, else ../shared/reference beside the checkout, else /work/shared.
+        for folder in ("/work/shared/reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "reference"),
+                       os.environ.get("MAMMOSEG_REFERENCE", "")):
+            if folder: sys.path.insert(0, folder)
         from models import ARCHS
         state = {k: v for k, v in load_file(a.pytorch).items() if not k.startswith("optimizer.")}
         reference = ARCHS[meta["architecture"]](float(meta["width"])).eval()

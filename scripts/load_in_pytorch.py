@@ -13,7 +13,10 @@ import numpy as np
 import torch
 from safetensors import safe_open
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
+# The reference networks: $MAMMOSEG_REFERENCE, else ../shared/reference beside the checkout, else /work/shared.
+for folder in ("/work/shared/reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "reference"),
+               os.environ.get("MAMMOSEG_REFERENCE", "")):
+    if folder: sys.path.insert(0, folder)
 from models import ARCHS  # noqa: E402
 
 
