@@ -70,6 +70,17 @@ final class ArchitectureComparisonTests: XCTestCase {
         }
     }
 
+    /// A time budget ends each run normally after the epoch in which it ran out (here: the
+    /// first, one batch long), and the comparison goes on to the next architecture.
+    func testTimeBudgetEndsEachRunNormally() throws {
+        var settings = try makeSettings()
+        settings.training.epochs = 5; settings.training.batchSize = 8; settings.training.timeBudgetSeconds = 0
+        let comparison = try ArchitectureComparison(settings: settings, backend: DNNLBackend(threads: 1))
+        let results = try comparison.run()
+        XCTAssertEqual(results.map(\.epochs), [1, 1])
+        XCTAssertTrue(try String(contentsOfFile: comparison.markdownFile, encoding: .utf8).contains("at most 0 minutes each"))
+    }
+
     func testSettingsAreCheckedBeforeTraining() throws {
         var settings = try makeSettings()
         settings.architectures = [.fcnTranspose]

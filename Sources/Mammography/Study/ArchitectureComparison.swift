@@ -113,9 +113,13 @@ public final class ArchitectureComparison {
         try writeFeatureFigure(trainer.model, layer: featureLayer, name: "\(arch.rawValue)-init")
 
         trainer.shouldStop = shouldStop
-        guard try trainer.train() else {
+        // The time budget ends a run normally (every network gets the same wall-clock time); a stop request does not.
+        if try !trainer.train(), shouldStop() {
             throw TrainingError.runFolder(runFolder(arch), "training of \(arch) stopped before its last epoch; "
                 + "the finished architectures are in \(markdownFile)")
+        }
+        guard !trainer.run.readMetrics().isEmpty else {
+            throw TrainingError.runFolder(runFolder(arch), "no epoch of \(arch) finished within the time budget; raise --minutes")
         }
         try trainer.writeReport()  // also loads the best checkpoint into the model
 
@@ -171,7 +175,8 @@ public final class ArchitectureComparison {
 
     private func write(_ results: [ArchitectureResult]) throws {
         let c = settings.training
-        let description = "Data \(c.data), size \(c.size), width \(c.width), \(c.epochs) epochs of batch \(c.batchSize), "
+        let budget = c.timeBudgetSeconds.map { " (at most \(String(format: "%g", $0 / 60)) minutes each)" } ?? ""
+        let description = "Data \(c.data), size \(c.size), width \(c.width), \(c.epochs) epochs\(budget) of batch \(c.batchSize), "
             + "Adam \(c.learningRate) ×\(c.decayFactor) every \(c.decayEvery) epochs, pos-weight \(c.positiveWeight), "
             + "seed \(c.seed), init \(c.initFrom ?? "random")\(c.freezeEncoder ? ", encoder frozen" : ""), "
             + "backend \(backend.name); evaluated on \(evaluationEntries.count) images, CEF measured on "

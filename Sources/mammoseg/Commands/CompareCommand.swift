@@ -14,7 +14,7 @@ struct CompareCommand: ParsableCommand {
         energy (CEF2, CEF4) of the probability maps and of the upsampling layers' feature maps at initialisation and \
         after training, the checkerboard probe (constant and texture inputs), seconds per epoch, parameters. \
         OUT/figures holds the same positive and normal image through every network and the feature maps of the first \
-        upsampling layer. The fcn-* networks need --size divisible by 320, the dilated ones by 32.
+        upsampling layer. With --minutes every network trains for the same wall-clock time. The fcn-* networks need --size divisible by 320, the dilated ones by 32.
         """)
 
     @Option(help: "Prepared dataset folder (from `mammoseg synth` or `mammoseg import`).")
@@ -25,11 +25,14 @@ struct CompareCommand: ParsableCommand {
     var out: String
     @Option(help: "Training crop size (a multiple of 320 when an fcn-* network is compared).")
     var size: Int = 320
+    @Option(help: "Wall-clock budget of training per architecture, in minutes (--epochs then caps it); the same for every network.")
+    var minutes: Double?
     @OptionGroup var recipe: RecipeOptions
     @OptionGroup var engine: BackendOptions
     @OptionGroup var limits: ReadLimitOptions
 
     func validate() throws {
+        if let minutes { try FlagCheck.number(minutes, "--minutes", above: 0, atMost: 1e7) }
         for arch in try architectures() {
             do { try arch.validate(inputSize: size) } catch { throw ValidationError("--size: \(error)") }
         }
@@ -45,7 +48,7 @@ struct CompareCommand: ParsableCommand {
         do {
             var training = TrainingConfiguration(data: data, architecture: "")
             recipe.apply(to: &training)
-            training.size = size; training.threads = engine.threads
+            training.size = size; training.threads = engine.threads; training.timeBudgetSeconds = minutes.map { $0 * 60 }
             let observer = ConsoleTrainingObserver()  // held here: the comparison keeps a weak reference
             let comparison = try ArchitectureComparison(
                 settings: .init(training: training, architectures: try architectures(), out: out),
