@@ -9,6 +9,7 @@
 #
 #   bash scripts/study.sh [OUT]                  (default: study)
 #   MINUTES=4 LANES=2 THREADS=1 bash scripts/study.sh study
+#   JOIN=1 LANES=1 bash scripts/study.sh study     (one more lane for a study already running)
 #
 # Resumable: each (variant, seed, network) is one `compare` run in OUT/VARIANT-sSEED-NETWORK; a
 # finished one (results.json) is kept, an unfinished one is started again. LANES runs go side by
@@ -71,8 +72,11 @@ run_classifier() {
   say "done  classifier"
 }
 
-# Lanes take the next unclaimed job from a shared queue.
-QUEUE="$OUT/.queue"; rm -rf "$QUEUE"; mkdir -p "$QUEUE"
+# Lanes take the next unclaimed job from a shared queue. JOIN=1 adds lanes to a study already
+# running in OUT (another terminal, or another machine sharing the folder) instead of starting over.
+QUEUE="$OUT/.queue"
+[ "${JOIN:-0}" = 1 ] || rm -rf "$QUEUE"
+mkdir -p "$QUEUE"
 lane() {
   for i in "${!jobs[@]}"; do
     mkdir "$QUEUE/$i" 2>/dev/null || continue   # mkdir is atomic: one lane claims job i

@@ -12,6 +12,7 @@ validation Dice, and the 5-epoch transfer experiment. With --figures it also wri
 validation-dice.svg (mean validation Dice against training time per network and variant).
 """
 import csv
+import datetime
 import glob
 import json
 import math
@@ -33,8 +34,9 @@ def number(v):
     return None if math.isnan(f) else f
 
 
-def interval(values, scale=1.0, digits=3):
-    """'mean [low, high] (n)' over the defined values; the interval is mean +- t * s / sqrt(n)."""
+def interval(values, scale=1.0, digits=3, upper=None):
+    """'mean [low, high]' over the defined values: mean +- t * s / sqrt(n), clipped to [0, upper]
+    (every metric here is non-negative; rates and Dice are at most `upper` = scale)."""
     xs = [scale * v for v in values if v is not None]
     if not xs:
         return "n/a"
@@ -42,7 +44,12 @@ def interval(values, scale=1.0, digits=3):
     if len(xs) < 2:
         return f"{m:.{digits}f} (n=1)"
     h = T975.get(len(xs) - 1, 1.96) * statistics.stdev(xs) / math.sqrt(len(xs))
-    return f"{m:.{digits}f} [{m - h:.{digits}f}, {m + h:.{digits}f}]"
+    low, high = max(0.0, m - h), m + h if upper is None else min(upper, m + h)
+    return f"{m:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def proportion(values, scale=1.0, digits=3):
+    return interval(values, scale, digits, upper=scale)
 
 
 def load(out):
@@ -109,12 +116,12 @@ def main():
     rows = []
     for (variant, arch), rs in grouped:
         rows.append([label(variant, arch), " ".join(str(r["seed"]) for r in rs),
-                     interval([ev(r, "segmentation", "pooledDice") or 0.0 for r in rs]),
-                     interval([ev(r, "segmentation", "pooledIoU") or 0.0 for r in rs]),
-                     interval([ev(r, "negativeImages", "falsePositiveRate") for r in rs], 100, 2),
-                     interval([ev(r, "negativeImages", "confounderFalsePositiveRate") for r in rs], 100, 2),
-                     interval([ev(r, "imageLevel", "aucMax") for r in rs], 1, 2),
-                     interval([ev(r, "lesions", "cpm") for r in rs], 1, 2),
+                     proportion([ev(r, "segmentation", "pooledDice") or 0.0 for r in rs]),
+                     proportion([ev(r, "segmentation", "pooledIoU") or 0.0 for r in rs]),
+                     proportion([ev(r, "negativeImages", "falsePositiveRate") for r in rs], 100, 2),
+                     proportion([ev(r, "negativeImages", "confounderFalsePositiveRate") for r in rs], 100, 2),
+                     proportion([ev(r, "imageLevel", "aucMax") for r in rs], 1, 2),
+                     proportion([ev(r, "lesions", "cpm") for r in rs], 1, 2),
                      interval([r["result"]["epochs"] for r in rs], 1, 0)])
     print(table(["network", "seeds", "Dice", "IoU", "FP % normal", "FP % confounders", "image AUC", "FROC CPM", "epochs"], rows))
 
@@ -126,10 +133,10 @@ def main():
                 layer_names.append(layer["name"])
     rows = []
     for (variant, arch), rs in grouped:
-        row = [label(variant, arch), interval([number(r["result"]["trained"]["probability"].get("cef2")) for r in rs], 1, 4)]
+        row = [label(variant, arch), proportion([number(r["result"]["trained"]["probability"].get("cef2")) for r in rs], 1, 4)]
         for name in layer_names:
             values = [number(l["scores"].get("cef2")) for r in rs for l in r["result"]["trained"]["layers"] if l["name"] == name]
-            row.append(interval(values, 1, 3) if values else "–")
+            row.append(proportion(values, 1, 3) if values else "–")
         rows.append(row)
     print(table(["network", "probability map"] + layer_names, rows))
 
@@ -137,7 +144,7 @@ def main():
     rows = []
     for (variant, arch), rs in grouped:
         rows.append([label(variant, arch),
-                     interval([max((d for _, _, d in r["curve"]), default=0.0) for r in rs]),
+                     proportion([max((d for _, _, d in r["curve"]), default=0.0) for r in rs]),
                      interval([time_to_90(r["curve"]) for r in rs], 1, 0),
                      f"{sum(1 for r in rs if time_to_90(r['curve']) is None)} of {len(rs)}",
                      interval([r["result"].get("secondsPerEpoch") for r in rs], 1, 2)])
@@ -147,16 +154,28 @@ def main():
     rows = []
     for (variant, arch), rs in grouped:
         if variant == "transfer":
-            rows.append([label(variant, arch), "epoch 5", interval([dice_at_epoch(r["curve"], 5) for r in rs])])
+            rows.append([label(variant, arch), "epoch 5", proportion([dice_at_epoch(r["curve"], 5) for r in rs])])
     for (variant, arch), rs in grouped:
         if variant == "scratch" and arch in TRANSPOSE:
-            rows.append([label(variant, arch), "epoch 20", interval([dice_at_epoch(r["curve"], 20) for r in rs])])
-            rows.append([label(variant, arch), "best of all epochs", interval([max((d for _, _, d in r["curve"]), default=0.0) for r in rs])])
+            rows.append([label(variant, arch), "epoch 20", proportion([dice_at_epoch(r["curve"], 20) for r in rs])])
+            rows.append([label(variant, arch), "best of all epochs", proportion([max((d for _, _, d in r["curve"]), default=0.0) for r in rs])])
     print(table(["network", "when", "validation Dice"], rows))
 
     timeline = os.path.join(out, "timeline.log")
     if os.path.exists(timeline):
-        print(f"\nRuns: {len(runs)} (+ the classifier); run times in {timeline}.")
+        started, spans = {}, []
+        for line in open(timeline):
+            stamp, what, name = line.split(maxsplit=2)
+            t = datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+            if what == "start":
+                started[name] = t
+            elif name in started:
+                spans.append((started[name], t))
+        if spans:
+            busy = sum((b - a).total_seconds() for a, b in spans) / 60
+            wall = (max(b for _, b in spans) - min(a for a, _ in spans)).total_seconds() / 60
+            print(f"\nRuns: {len(runs)} + the classifier; {busy:.0f} minutes of runs (each on its own threads) "
+                  f"in {wall:.0f} minutes of wall clock ({timeline}).")
     if "--figures" in sys.argv:
         folder = sys.argv[sys.argv.index("--figures") + 1]
         os.makedirs(folder, exist_ok=True)
