@@ -14,7 +14,7 @@ MammoSeg's decay min(d, (1 + t) / (10 + t))). Synthetic datasets' confounder mas
 (ROOT/confounders/ID.png) give the false-positive rate on confounders as well.
 
 Prints one line per epoch, then `reference dice=... fp_rate=... fp_rate_confounders=... epochs=... seconds=...`,
-and writes JSON with --json.
+and writes JSON with --json; --maps DIR writes the test split's maps for `mammoseg evaluate --maps DIR`.
 """
 import argparse, csv, json, os, sys, time
 import numpy as np
@@ -160,6 +160,8 @@ def main():
     ap.add_argument("--ema", type=float)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json")
+    ap.add_argument("--maps", help="write the test split's probability maps here (ID_probability.png, 16-bit, "
+                                   "as `mammoseg evaluate --maps` reads them)")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
@@ -177,7 +179,7 @@ def main():
             loss = weighted_ce(model(x.to(memory_format=torch.channels_last)), y, a.pos_weight)
             loss.backward()
             if a.clip_grad_norm: torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip_grad_norm)
-            opt.step(); step += 1; losses.append(float(loss))
+            opt.step(); step += 1; losses.append(float(loss.detach()))
             if average: average.update(model)
             if time.time() - start > a.minutes * 60: break
         epoch += 1
@@ -198,6 +200,9 @@ def main():
           f"epochs={epoch} seconds={result['seconds']:.0f}")
     if a.json:
         json.dump(result, open(a.json, "w"), indent=2)
+    if a.maps:
+        from reference_maps import write_maps
+        write_maps(model, a.arch, a.data, "test", a.maps)
 
 
 if __name__ == "__main__":

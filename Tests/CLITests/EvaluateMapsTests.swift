@@ -3,9 +3,10 @@ import MammoData
 import Mammography
 import XCTest
 
-/// `evaluate --maps`: maps written by `predict --data` score exactly what `evaluate --checkpoint`
-/// scores on the same checkpoint (up to the 16-bit quantisation of the PNGs), and a missing or
-/// mis-sized map is one error line naming the file.
+/// `evaluate --maps`: maps written by `predict --data`, or by the PyTorch reference network with
+/// the same weights, score exactly what `evaluate --checkpoint` scores on the same checkpoint (up
+/// to the 16-bit quantisation of the PNGs), and a missing or mis-sized map is one error line
+/// naming the file.
 final class EvaluateMapsTests: XCTestCase {
     var folder: TemporaryFolder!
 
@@ -42,18 +43,58 @@ final class EvaluateMapsTests: XCTestCase {
                               "--json", fromMaps, "--bootstrap", "200"])
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertTrue(b.stdout.contains("95 % CI"), b.stdout)
+        try assertSameMetrics(fromCheckpoint, fromMaps)
+    }
+
+    /// Maps written by the PyTorch reference network (scripts/reference_maps.py, the same
+    /// weights) match predict's pixel for pixel (within a few 16-bit steps: the two forward
+    /// passes differ by float rounding), are read unchanged, and give the checkpoint's threshold
+    /// metrics. (The ranking metrics — AUC, FROC — are left out: this fixture's maps are nearly
+    /// flat, so rounding can turn a tie into an order.)
+    func testMapsFromThePyTorchReferenceMatchPredictAndScoreLikeTheCheckpoint() throws {
+        let (data, checkpoint, predicted) = try prepared()
+        let maps = folder.join("pytorch-maps")
+        let written = try DICOMCorpusTests.python(["scripts/reference_maps.py", checkpoint, "--data", data, "--split", "test",
+                                                   "--out", maps, "--threads", "1"])
+        XCTAssertEqual(written.status, 0, written.output)
+        let entries = try PreparedDataset(root: data).entries(split: .test)
+        XCTAssertFalse(entries.isEmpty)
+        for entry in entries {
+            let ours = try PNG.readGray(predicted + "/" + entry.id + "_probability.png")
+            let theirs = try PNG.readGray(maps + "/" + entry.id + "_probability.png")
+            XCTAssertEqual([theirs.width, theirs.height, theirs.bitDepth], [ours.width, ours.height, 16], entry.id)
+            let worst = zip(ours.pixels, theirs.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 4, "\(entry.id): PyTorch's map differs from predict's by \(worst)/65535")
+        }
+        let fromCheckpoint = folder.join("checkpoint.json"), fromMaps = folder.join("maps.json")
+        let a = try mammoseg(["evaluate", "--checkpoint", checkpoint, "--data", data, "--split", "test",
+                              "--json", fromCheckpoint, "--bootstrap", "0", "--threads", "2"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let b = try mammoseg(["evaluate", "--maps", maps, "--data", data, "--split", "test", "--json", fromMaps, "--bootstrap", "0"])
+        XCTAssertEqual(b.status, 0, b.stderr)
         let x = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromCheckpoint)))
         let y = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromMaps)))
-        XCTAssertEqual(x.imageCount, y.imageCount)
-        XCTAssertEqual(x.lesions.lesionCount, y.lesions.lesionCount)
+        for key in ["dice", "iou", "mean_dice", "recall", "precision", "fp_rate_normal"] {
+            let u = x.summaryMetrics()[key] ?? .nan, v = y.summaryMetrics()[key] ?? .nan
+            if u.isNaN && v.isNaN { continue }
+            XCTAssertEqual(u, v, accuracy: 1e-3, key)
+        }
+    }
+
+    /// Every metric of two evaluation reports (JSON files) within 1e-3.
+    func assertSameMetrics(_ fromCheckpoint: String, _ fromMaps: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let x = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromCheckpoint)))
+        let y = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromMaps)))
+        XCTAssertEqual(x.imageCount, y.imageCount, file: file, line: line)
+        XCTAssertEqual(x.lesions.lesionCount, y.lesions.lesionCount, file: file, line: line)
         let left = x.summaryMetrics(), right = y.summaryMetrics()
         var compared = 0
         func close(_ name: String, _ u: Double?, _ v: Double?) {
             switch (u, v) {
             case (nil, nil): break
             case let (u?, v?) where u.isNaN && v.isNaN: break
-            case let (u?, v?): XCTAssertEqual(u, v, accuracy: 1e-3, name); compared += 1
-            default: XCTFail("\(name): \(String(describing: u)) vs \(String(describing: v))")
+            case let (u?, v?): XCTAssertEqual(u, v, accuracy: 1e-3, name, file: file, line: line); compared += 1
+            default: XCTFail("\(name): \(String(describing: u)) vs \(String(describing: v))", file: file, line: line)
             }
         }
         for key in left.keys.sorted() { close(key, left[key], right[key]) }
@@ -67,8 +108,8 @@ final class EvaluateMapsTests: XCTestCase {
         for key in x.lesions.sensitivityAtFalsePositives.keys.sorted() {
             close("FROC @ \(key)", x.lesions.sensitivityAtFalsePositives[key] ?? nil, y.lesions.sensitivityAtFalsePositives[key] ?? nil)
         }
-        XCTAssertGreaterThan(compared, 8)
-        XCTAssertEqual(x.confidenceIntervals?.patients, y.confidenceIntervals?.patients)
+        XCTAssertGreaterThan(compared, 8, file: file, line: line)
+        XCTAssertEqual(x.confidenceIntervals?.patients, y.confidenceIntervals?.patients, file: file, line: line)
     }
 
     func testMissingAndMisSizedMapsAreOneLineNamingTheFile() throws {
