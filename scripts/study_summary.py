@@ -157,7 +157,9 @@ def main():
             rows.append([label(variant, arch), "epoch 5", proportion([dice_at_epoch(r["curve"], 5) for r in rs])])
     for (variant, arch), rs in grouped:
         if variant == "scratch" and arch in TRANSPOSE:
-            rows.append([label(variant, arch), "epoch 20", proportion([dice_at_epoch(r["curve"], 20) for r in rs])])
+            reached = [min(20, len(r["curve"])) for r in rs]
+            when = "epoch 20" if min(reached) == 20 else f"epoch 20, or the last ({min(reached)}–{max(reached)}) when fewer"
+            rows.append([label(variant, arch), when, proportion([dice_at_epoch(r["curve"], e) for r, e in zip(rs, reached)])])
             rows.append([label(variant, arch), "best of all epochs", proportion([max((d for _, _, d in r["curve"]), default=0.0) for r in rs])])
     print(table(["network", "when", "validation Dice"], rows))
 
