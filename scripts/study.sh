@@ -23,13 +23,14 @@ MINUTES=${MINUTES:-4}; LANES=${LANES:-2}; THREADS=${THREADS:-1}
 BIN=.build/release/mammoseg
 [ -x "$BIN" ] || swift build -c release --product mammoseg
 # The demo's recipe and width; 320² crops of 320² phantoms, since the FCN family needs a multiple of 320.
-SIZE=${SIZE:-320}; WIDTH=${WIDTH:-0.25}; COUNT=${COUNT:-240}; DATA_SEED=${DATA_SEED:-1}
+# IMAGE_SIZE=640 with SIZE=320 gives the FCN family the demo's lesion-centred crops.
+SIZE=${SIZE:-320}; IMAGE_SIZE=${IMAGE_SIZE:-$SIZE}; WIDTH=${WIDTH:-0.25}; COUNT=${COUNT:-240}; DATA_SEED=${DATA_SEED:-1}
 RECIPE=(--size "$SIZE" --width "$WIDTH" --batch 8 --lr 2e-3 --pos-weight 18 --decay-every 40 --warmup-steps 100
         --scale-jitter 0 --epochs 1000 --threads "$THREADS")
 mkdir -p "$OUT"
 if [ ! -f "$OUT/data/manifest.csv" ]; then
   rm -rf "$OUT/data"
-  "$BIN" synth --out "$OUT/data" --count "$COUNT" --size "$SIZE" --seed "$DATA_SEED" > "$OUT/synth.log" 2>&1
+  "$BIN" synth --out "$OUT/data" --count "$COUNT" --size "$IMAGE_SIZE" --seed "$DATA_SEED" > "$OUT/synth.log" 2>&1
 fi
 CLASSIFIER="$OUT/classifier/checkpoints/best.safetensors"
 
