@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers (arrows point down only):
 //   mammoseg (CLI) -> Mammography -> Engine, MammoData
-//   DNNLBackend -> Engine, CDNNL      (the only code that imports oneDNN)
+//   DNNLBackend -> Engine, CDNNL, CWinogradKernels   (the only code that imports oneDNN)
 //   MammoData -> Engine, ImageCodecs, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
 //   ImageCodecs -> COpenJPEG, CCharLS, CJPEGTurbo    (compressed codestreams → samples; no DICOM)
 //   MessagePassing -> Engine, CMPI    (the only code that imports MPI; `mpirun -np N mammoseg train`)
@@ -30,7 +30,9 @@ let package = Package(
         // libjpeg reports errors by longjmp, which Swift cannot catch: a little C turns them into statuses.
         .target(name: "CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "Engine"),
-        .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL"]),
+        // Winograd's activation transforms in AVX2 + FMA, picked at run time (Swift's SIMD8 is SSE on baseline x86-64).
+        .target(name: "CWinogradKernels"),
+        .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL", "CWinogradKernels"]),
         .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),

@@ -30,7 +30,7 @@ public final class DNNLBackend: Backend {
     /// When fused inference runs MammoSeg's own Winograd (`MAMMOSEG_WINOGRAD`, see `WinogradMode`).
     public var winogradMode = WinogradMode.fromEnvironment()
     /// Fewest channels in and out for that path (lowered by tests to cover odd channel counts).
-    var winogradMinimumChannels = DNNLBackend.defaultWinogradMinimumChannels
+    var winogradMinimumChannels = WinogradMode.minimumChannelsFromEnvironment() ?? DNNLBackend.defaultWinogradMinimumChannels
 
     /// - Parameter threads: OpenMP threads for every primitive (default: `OMP_NUM_THREADS`
     ///   or all cores). oneDNN reads the count when a primitive is created, so it is set

@@ -86,6 +86,43 @@ final class WinogradConvolutionTests: XCTestCase {
         for i in 0..<16 { XCTAssertEqual(tile[36 + i][0], 9, accuracy: 1e-5, "output \(i)") }
     }
 
+    /// The AVX2 + FMA transforms (`CWinogradKernels`, taken on CPUs that have them) and the
+    /// portable Swift ones agree, so the path that the machine running the tests does not take
+    /// stays checked: border tiles, dilation 2, a chunk that starts mid-batch.
+    func testAVX2TransformsEqualTheSwiftOnes() throws {
+        guard WinogradConvolution.hasAVX2Transforms else { throw XCTSkip("this CPU has no AVX2 + FMA") }
+        for (input, outChannels, dilation) in [([2, 16, 11, 9], 24, 1), ([1, 8, 13, 10], 16, 2)] {
+            let geometry = ConvGeometry(kernel: 3, padding: dilation, dilation: dilation)
+            let spec = try ConvolutionSpec(.convolution, input: input, weight: [outChannels, input[1], 3, 3],
+                                           biasCount: outChannels, geometry: geometry, op: "test", fusedReLU: true)
+            dnnl.winogradMinimumChannels = 8
+            let plan = try XCTUnwrap(dnnl.ownWinograd(for: spec))
+            let first = 3, tiles = plan.tileCount - first
+            let activations = random.normalTensor([input[0] * plan.inBlocks * input[2] * input[3] * 8]).scalars
+            let products = random.normalTensor([36 * plan.outBlocks * tiles * 8]).scalars
+            let bias = random.normalTensor([plan.outBlocks * 8]).scalars
+            func run(avx2: Bool) -> (transformed: [Float], output: [Float]) {
+                var transformed = [Float](repeating: .nan, count: 36 * plan.inBlocks * tiles * 8)
+                var output = [Float](repeating: -1, count: input[0] * plan.outBlocks * input[2] * input[3] * 8)
+                transformed.withUnsafeMutableBufferPointer { t in
+                    plan.transformInput(activations, units: 0..<(plan.inBlocks * tiles), first: first, tiles: tiles,
+                                        into: t.baseAddress!, useAVX2: avx2)
+                }
+                output.withUnsafeMutableBufferPointer { o in
+                    plan.transformOutput(products, units: 0..<(plan.outBlocks * tiles), first: first, tiles: tiles,
+                                         bias: bias, into: o.baseAddress!, useAVX2: avx2)
+                }
+                return (transformed, output)
+            }
+            let swift = run(avx2: false), avx2 = run(avx2: true)
+            for (name, a, b) in [("input", swift.transformed, avx2.transformed), ("output", swift.output, avx2.output)] {
+                let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? .nan
+                XCTAssertLessThanOrEqual(worst, 1e-5, "\(name) transform, \(input) dilation \(dilation)")
+            }
+            XCTAssertFalse(swift.transformed.contains { $0.isNaN }, "every transformed value written")
+        }
+    }
+
     // MARK: Helpers
 
     typealias BatchNormValues = (gamma: HostTensor, beta: HostTensor, mean: HostTensor, variance: HostTensor)

@@ -77,7 +77,8 @@ struct ConvolutionSpec {
         let winogradShape = geometry.kernelH == 3 && geometry.kernelW == 3 && geometry.stride == 1
             && geometry.dilation == 1
         let wideEnough = !fusedReLU || min(weightDims[0], weightDims[1]) >= Self.inferenceWinogradMinimumChannels
-        if kind == .convolution, winogradShape, wideEnough {
+        // oneDNN 2.6 has Winograd only for AVX-512: elsewhere asking for it is a failed primitive creation per call.
+        if kind == .convolution, winogradShape, wideEnough, DNNLBackend.oneDNNHasWinograd {
             return [dnnl_convolution_winograd, dnnl_convolution_direct]
         }
         return [kind == .convolution ? dnnl_convolution_direct : dnnl_deconvolution_direct]

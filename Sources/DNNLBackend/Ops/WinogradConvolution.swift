@@ -1,4 +1,5 @@
 import CDNNL
+import CWinogradKernels
 import Engine
 
 /// Owns MammoSeg's own Winograd F(4×4, 3×3) inference convolution (conv → folded batch norm →
@@ -91,16 +92,23 @@ struct WinogradConvolution {
 
     /// The transformed weights in `goihw` order (`gemmWeightDims`, zero where channels are
     /// padded) and the bias padded to `outBlocks`·8, from PyTorch-layout `weight` [O, I, 3, 3].
+    /// Allocation-free per kernel (the first 640² pass transforms ~3 M of them).
     func transformedWeights(_ weight: HostTensor, bias: HostTensor) -> (weights: [Float], bias: [Float]) {
         let b = Self.blockSize, e = WinogradTransform.elements
         let paddedIn = inBlocks * b, paddedOut = outBlocks * b
         var result = [Float](repeating: 0, count: e * paddedOut * paddedIn)
-        var kernel = [Double](repeating: 0, count: 9)
-        for o in 0..<outChannels {
-            for i in 0..<inChannels {
-                for t in 0..<9 { kernel[t] = Double(weight.scalars[(o * inChannels + i) * 9 + t]) }
-                let transformed = WinogradTransform.kernel(kernel)
-                for ξ in 0..<e { result[(ξ * paddedOut + o) * paddedIn + i] = Float(transformed[ξ]) }
+        let (inChannels, outChannels) = (self.inChannels, self.outChannels)
+        result.withUnsafeMutableBufferPointer { out in
+            weight.scalars.withUnsafeBufferPointer { w in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: e) { scratch in
+                    let transformed = scratch.baseAddress!
+                    for o in 0..<outChannels {
+                        for i in 0..<inChannels {
+                            WinogradTransform.kernel(w.baseAddress! + (o * inChannels + i) * 9, into: transformed)
+                            for ξ in 0..<e { out[(ξ * paddedOut + o) * paddedIn + i] = Float(transformed[ξ]) }
+                        }
+                    }
+                }
             }
         }
         var paddedBias = [Float](repeating: 0, count: paddedOut)
@@ -121,10 +129,24 @@ struct WinogradConvolution {
         return (rest / (dilation * dilation), phase / dilation, phase % dilation, tileY, tileX)
     }
 
+    /// Whether this CPU runs the AVX2 + FMA transforms (`CWinogradKernels`); the Swift ones otherwise.
+    static let hasAVX2Transforms = mammoseg_winograd_has_avx2_fma() != 0
+
+    /// The geometry the C transforms take.
+    var kernelPlan: MammosegWinogradPlan {
+        MammosegWinogradPlan(height: height, width: width, dilation: dilation, inBlocks: inBlocks, outBlocks: outBlocks,
+                             tilesDown: tilesDown, tilesAcross: tilesAcross)
+    }
+
     /// Bᵀ d B of tiles `first + u % tiles` and channel block `u / tiles`, for u in `units`, into
     /// `transformed` (the GEMM source of a chunk of `tiles` tiles starting at `first`).
     func transformInput(_ input: UnsafePointer<Float>, units: Range<Int>, first: Int, tiles: Int,
-                        into transformed: UnsafeMutablePointer<Float>) {
+                        into transformed: UnsafeMutablePointer<Float>, useAVX2: Bool = hasAVX2Transforms) {
+        if useAVX2 {
+            var plan = kernelPlan
+            mammoseg_winograd_input_avx2(&plan, input, units.lowerBound, units.upperBound, first, tiles, transformed)
+            return
+        }
         let b = Self.blockSize, d = dilation, m = WinogradTransform.outputTile
         let planeStride = height * width * b
         let elementStride = inBlocks * tiles * b
@@ -160,7 +182,13 @@ struct WinogradConvolution {
     /// Aᵀ m A + bias, then ReLU, of tiles `first + u % tiles` and output channel block
     /// `u / tiles`, for u in `units`, from `products` (the GEMM destination) into `output`.
     func transformOutput(_ products: UnsafePointer<Float>, units: Range<Int>, first: Int, tiles: Int,
-                         bias: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+                         bias: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+                         useAVX2: Bool = hasAVX2Transforms) {
+        if useAVX2 {
+            var plan = kernelPlan
+            mammoseg_winograd_output_avx2(&plan, products, units.lowerBound, units.upperBound, first, tiles, bias, output)
+            return
+        }
         let b = Self.blockSize, d = dilation, m = WinogradTransform.outputTile
         let planeStride = height * width * b
         let elementStride = outBlocks * tiles * b

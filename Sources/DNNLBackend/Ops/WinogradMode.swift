@@ -19,4 +19,12 @@ public enum WinogradMode: Sendable {
         default: return .never
         }
     }
+
+    /// `MAMMOSEG_WINOGRAD_MIN_CHANNELS`: the fewest channels in and out for the path (a
+    /// measurement knob, for finding the threshold on another CPU); nil when unset or not a number ≥ 1.
+    static func minimumChannelsFromEnvironment() -> Int? {
+        guard let text = ProcessInfo.processInfo.environment["MAMMOSEG_WINOGRAD_MIN_CHANNELS"],
+              let value = Int(text), value >= 1 else { return nil }
+        return value
+    }
 }

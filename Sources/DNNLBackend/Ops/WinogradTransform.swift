@@ -13,23 +13,35 @@ enum WinogradTransform {
     /// α²: the number of element-wise products (and GEMMs) per tile.
     static let elements = 36
 
-    /// G (6×3).
-    static let g: [[Double]] = [
-        [1, 0, 0],
-        [-8.0 / 15, -4.0 / 15, -2.0 / 15],
-        [-8.0 / 15, 4.0 / 15, -2.0 / 15],
-        [1.0 / 30, 1.0 / 15, 2.0 / 15],
-        [1.0 / 30, -1.0 / 15, 2.0 / 15],
-        [0, 0, 1],
-    ]
-
     /// G k Gᵀ for one 3×3 kernel `k` (row-major), as 36 values in element order ξ = 6·row + column.
     static func kernel(_ k: [Double]) -> [Double] {
-        var gk = [Double](repeating: 0, count: 18)  // G k: 6×3
-        for r in 0..<6 { for c in 0..<3 { for j in 0..<3 { gk[r * 3 + c] += g[r][j] * k[j * 3 + c] } } }
-        var result = [Double](repeating: 0, count: 36)  // (G k) Gᵀ: 6×6
-        for r in 0..<6 { for c in 0..<6 { for j in 0..<3 { result[r * 6 + c] += gk[r * 3 + j] * g[c][j] } } }
+        var result = [Double](repeating: 0, count: 36)
+        k.map(Float.init).withUnsafeBufferPointer { kernel($0.baseAddress!, into: &result) }
         return result
+    }
+
+    /// G k Gᵀ of the 3×3 kernel at `k` (row-major) into `result` (36 values, ξ = 6·row + column),
+    /// in double precision, `g` written out: no allocation, no array access.
+    @inline(__always)
+    static func kernel(_ k: UnsafePointer<Float>, into result: UnsafeMutablePointer<Double>) {
+        // G x for a 3-vector x: rows (1, 0, 0), −(8, 4, 2)/15, −(8, −4, 2)/15, (1, 2, 4)/30, (1, −2, 4)/30, (0, 0, 1).
+        @inline(__always)
+        func apply(_ x0: Double, _ x1: Double, _ x2: Double) -> (Double, Double, Double, Double, Double, Double) {
+            (x0, -(8 * x0 + 4 * x1 + 2 * x2) / 15, -(8 * x0 - 4 * x1 + 2 * x2) / 15,
+             (x0 + 2 * x1 + 4 * x2) / 30, (x0 - 2 * x1 + 4 * x2) / 30, x2)
+        }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 18) { buffer in
+            let m = buffer.baseAddress!  // G k: 6×3, m[3·row + column]
+            for c in 0..<3 {
+                let v = apply(Double(k[c]), Double(k[3 + c]), Double(k[6 + c]))
+                m[c] = v.0; m[3 + c] = v.1; m[6 + c] = v.2; m[9 + c] = v.3; m[12 + c] = v.4; m[15 + c] = v.5
+            }
+            for r in 0..<6 {  // (G k) Gᵀ: row r of G k times Gᵀ
+                let v = apply(m[3 * r], m[3 * r + 1], m[3 * r + 2])
+                let row = result + 6 * r
+                row[0] = v.0; row[1] = v.1; row[2] = v.2; row[3] = v.3; row[4] = v.4; row[5] = v.5
+            }
+        }
     }
 
     /// Bᵀ z for one column (or row) of six vectors.
