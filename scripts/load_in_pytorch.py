@@ -8,16 +8,12 @@ Builds `models.ARCHS[arch](width)` from the checkpoint's metadata, `load_state_d
 (optimizer.* tensors are left out; num_batches_tracked is not part of the contract), and prints
 the eval-mode logits' shape and range on a zero image (or the given 16-bit PNG).
 """
-import argparse, os, sys
+import argparse
 import numpy as np
 import torch
-from safetensors import safe_open
 
-# The reference networks: $MAMMOSEG_REFERENCE, else ../shared/reference beside the checkout, else /work/shared.
-for folder in ("/work/shared/reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "reference"),
-               os.environ.get("MAMMOSEG_REFERENCE", "")):
-    if folder: sys.path.insert(0, folder)
-from models import ARCHS  # noqa: E402
+# Finds the reference networks ($MAMMOSEG_REFERENCE, ../shared beside the checkout, /work/shared) on import.
+from reference_maps import build_model, read_checkpoint, read_image
 
 
 def main():
@@ -25,20 +21,11 @@ def main():
     ap.add_argument("checkpoint")
     ap.add_argument("--image")
     a = ap.parse_args()
-    with safe_open(a.checkpoint, "pt") as f:
-        meta = f.metadata() or {}
-        state = {k: f.get_tensor(k) for k in f.keys() if not k.startswith("optimizer.")}
+    meta, state = read_checkpoint(a.checkpoint)
     arch, width, size = meta["arch"], float(meta["width"]), int(meta["size"])
-    model = ARCHS[arch](width).eval()
-    expected = {k for k in model.state_dict() if not k.endswith("num_batches_tracked")}
-    missing, unexpected = expected - state.keys(), state.keys() - expected
-    if missing or unexpected:
-        sys.exit(f"error: {a.checkpoint}: missing {sorted(missing)[:5]}, unexpected {sorted(unexpected)[:5]}")
-    model.load_state_dict(state, strict=False)  # strict apart from num_batches_tracked, checked above
+    model = build_model(a.checkpoint, state, arch, width)
     if a.image:
-        from PIL import Image
-        img = Image.open(a.image)
-        x = np.asarray(img, dtype=np.float32) / (255.0 if img.mode == "L" else 65535.0)
+        x = read_image(a.image)
         h, w = x.shape
         x = np.pad(x, ((0, (-h) % 32), (0, (-w) % 32)))
     else:

@@ -61,15 +61,18 @@ def write_maps(model, arch, data, split, out):
     return len(rows)
 
 
-def load_model(checkpoint, arch=None, width=None):
+def read_checkpoint(checkpoint):
+    """The metadata and tensors of a safetensors checkpoint (optimizer state left out)."""
     from safetensors import safe_open
+    if not os.path.isfile(checkpoint):
+        sys.exit(f"error: {checkpoint}: no such checkpoint file; give a .safetensors file")
     with safe_open(checkpoint, "pt") as f:
-        meta = f.metadata() or {}
-        state = {k: f.get_tensor(k) for k in f.keys() if not k.startswith("optimizer.")}
-    arch = arch or meta.get("arch")
-    width = width or (float(meta["width"]) if "width" in meta else None)
-    if arch not in ARCHS or width is None:
-        sys.exit(f"error: {checkpoint}: no architecture/width in its metadata; give --arch ({', '.join(sorted(ARCHS))}) and --width")
+        return f.metadata() or {}, {k: f.get_tensor(k) for k in f.keys() if not k.startswith("optimizer.")}
+
+
+def build_model(checkpoint, state, arch, width):
+    """The reference network `arch` at `width` in eval mode with `state` loaded, strictly apart
+    from num_batches_tracked (not part of the contract); exits with one line when they differ."""
     model = ARCHS[arch](width)
     expected = {k for k in model.state_dict() if not k.endswith("num_batches_tracked")}
     missing, unexpected = expected - state.keys(), state.keys() - expected
@@ -77,7 +80,17 @@ def load_model(checkpoint, arch=None, width=None):
         sys.exit(f"error: {checkpoint}: does not match {arch} width {width}: missing {sorted(missing)[:3]}, "
                  f"unexpected {sorted(unexpected)[:3]}")
     model.load_state_dict(state, strict=False)  # strict apart from num_batches_tracked, checked above
-    return model.eval(), arch
+    return model.eval()
+
+
+def load_model(checkpoint, arch=None, width=None):
+    """The network of a checkpoint: its `arch`/`width` metadata unless given; returns (model, arch)."""
+    meta, state = read_checkpoint(checkpoint)
+    arch = arch or meta.get("arch")
+    width = width or (float(meta["width"]) if "width" in meta else None)
+    if arch not in ARCHS or width is None:
+        sys.exit(f"error: {checkpoint}: no architecture/width in its metadata; give --arch ({', '.join(sorted(ARCHS))}) and --width")
+    return build_model(checkpoint, state, arch, width), arch
 
 
 def main():

@@ -21,7 +21,9 @@ import numpy as np
 from PIL import Image
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
+# reference_maps finds the reference networks ($MAMMOSEG_REFERENCE, ../shared beside the checkout, /work/shared)
+# and holds the image reading and whole-image prediction this script evaluates with.
+from reference_maps import probability, read_image, write_maps  # noqa: E402
 from models import ARCHS, weighted_ce  # noqa: E402
 
 BREAST_THRESHOLD = 0.02  # same rule as MammoSeg's evaluation: breast pixels are brighter than this
@@ -31,8 +33,7 @@ def load(root, split, confounders=False):
     rows = [r for r in csv.DictReader(open(os.path.join(root, "manifest.csv"))) if r["split"] == split]
     out = []
     for r in rows:
-        pil = Image.open(os.path.join(root, r["image"]))
-        img = np.asarray(pil, dtype=np.float32) / (255.0 if pil.mode == "L" else 65535.0)  # by bit depth
+        img = read_image(os.path.join(root, r["image"]))
         mask = (np.asarray(Image.open(os.path.join(root, r["mask"]))) > 0).astype(np.int64)
         if confounders:
             path = os.path.join(root, "confounders", r["id"] + ".png")
@@ -95,22 +96,15 @@ def bilinear(img, sx, sy):
     return top * (1 - fy) + bottom * fy
 
 
-def pad32(a):
-    h, w = a.shape
-    return np.pad(a, ((0, (-h) % 32), (0, (-w) % 32)))
-
-
 @torch.no_grad()
-def evaluate(model, data, threshold=0.5):
+def evaluate(model, arch, data, threshold=0.5):
     """Pooled Dice on positive images, FP rate over breast pixels of normal images, and over
     confounder pixels of normal images (None without confounder masks)."""
     model.eval()
     tp = fp = fn = 0; fp_normal = breast_normal = 0; fp_conf = conf = 0
     for item in data:
         img, mask = item[0], item[1]
-        h, w = img.shape
-        p = torch.softmax(model(torch.from_numpy(pad32(img))[None, None]), 1)[0, 1, :h, :w].numpy()
-        pred = p > threshold
+        pred = probability(model, img, arch) > threshold
         if mask.any():
             tp += int((pred & (mask > 0)).sum()); fp += int((pred & (mask == 0)).sum()); fn += int((~pred & (mask > 0)).sum())
         else:
@@ -185,14 +179,14 @@ def main():
         epoch += 1
         if average:
             raw = {k: v.clone() for k, v in model.state_dict().items()}; model.load_state_dict(average.state)
-        dice, fp_rate, _ = evaluate(model, val)
+        dice, fp_rate, _ = evaluate(model, a.arch, val)
         print(f"epoch {epoch}: train_loss={np.mean(losses):.4g} val_dice={dice:.4f} val_fp_rate={fp_rate:.5f} "
               f"elapsed={time.time() - start:.0f}s", flush=True)
         if dice > best[0]:
             best = (dice, {k: v.clone() for k, v in model.state_dict().items()})
         if average: model.load_state_dict(raw)
     if best[1] is not None: model.load_state_dict(best[1])
-    dice, fp_rate, fp_conf = evaluate(model, test)
+    dice, fp_rate, fp_conf = evaluate(model, a.arch, test)
     result = dict(dice=dice, fp_rate=fp_rate, fp_rate_confounders=fp_conf, best_val_dice=best[0], epochs=epoch,
                   seconds=time.time() - start, arch=a.arch, size=a.size, width=a.width, seed=a.seed)
     conf = "n/a" if fp_conf is None else f"{fp_conf:.5f}"
@@ -201,7 +195,6 @@ def main():
     if a.json:
         json.dump(result, open(a.json, "w"), indent=2)
     if a.maps:
-        from reference_maps import write_maps
         write_maps(model, a.arch, a.data, "test", a.maps)
 
 

@@ -70,8 +70,12 @@ def load(out):
     return runs
 
 
+def best_dice(curve):
+    return max((d for _, _, d in curve), default=0.0)
+
+
 def time_to_90(curve):
-    best = max((d for _, _, d in curve), default=0.0)
+    best = best_dice(curve)
     if best <= 0:
         return None
     return next(t for _, t, d in curve if d >= 0.9 * best)
@@ -144,7 +148,7 @@ def main():
     rows = []
     for (variant, arch), rs in grouped:
         rows.append([label(variant, arch),
-                     proportion([max((d for _, _, d in r["curve"]), default=0.0) for r in rs]),
+                     proportion([best_dice(r["curve"]) for r in rs]),
                      interval([time_to_90(r["curve"]) for r in rs], 1, 0),
                      f"{sum(1 for r in rs if time_to_90(r['curve']) is None)} of {len(rs)}",
                      interval([r["result"].get("secondsPerEpoch") for r in rs], 1, 2)])
@@ -160,7 +164,7 @@ def main():
             reached = [min(20, len(r["curve"])) for r in rs]
             when = "epoch 20" if min(reached) == 20 else f"epoch 20, or the last ({min(reached)}–{max(reached)}) when fewer"
             rows.append([label(variant, arch), when, proportion([dice_at_epoch(r["curve"], e) for r, e in zip(rs, reached)])])
-            rows.append([label(variant, arch), "best of all epochs", proportion([max((d for _, _, d in r["curve"]), default=0.0) for r in rs])])
+            rows.append([label(variant, arch), "best of all epochs", proportion([best_dice(r["curve"]) for r in rs])])
     print(table(["network", "when", "validation Dice"], rows))
 
     timeline = os.path.join(out, "timeline.log")

@@ -72,10 +72,10 @@ final class EvaluateMapsTests: XCTestCase {
         XCTAssertEqual(a.status, 0, a.stderr)
         let b = try mammoseg(["evaluate", "--maps", maps, "--data", data, "--split", "test", "--json", fromMaps, "--bootstrap", "0"])
         XCTAssertEqual(b.status, 0, b.stderr)
-        let x = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromCheckpoint)))
-        let y = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromMaps)))
+        let (x, y) = try reports(fromCheckpoint, fromMaps)
+        let left = x.summaryMetrics(), right = y.summaryMetrics()
         for key in ["dice", "iou", "mean_dice", "recall", "precision", "fp_rate_normal"] {
-            let u = x.summaryMetrics()[key] ?? .nan, v = y.summaryMetrics()[key] ?? .nan
+            let u = left[key] ?? .nan, v = right[key] ?? .nan
             if u.isNaN && v.isNaN { continue }
             XCTAssertEqual(u, v, accuracy: 1e-3, key)
         }
@@ -83,8 +83,7 @@ final class EvaluateMapsTests: XCTestCase {
 
     /// Every metric of two evaluation reports (JSON files) within 1e-3.
     func assertSameMetrics(_ fromCheckpoint: String, _ fromMaps: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let x = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromCheckpoint)))
-        let y = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: fromMaps)))
+        let (x, y) = try reports(fromCheckpoint, fromMaps)
         XCTAssertEqual(x.imageCount, y.imageCount, file: file, line: line)
         XCTAssertEqual(x.lesions.lesionCount, y.lesions.lesionCount, file: file, line: line)
         let left = x.summaryMetrics(), right = y.summaryMetrics()
@@ -110,6 +109,14 @@ final class EvaluateMapsTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 8, file: file, line: line)
         XCTAssertEqual(x.confidenceIntervals?.patients, y.confidenceIntervals?.patients, file: file, line: line)
+    }
+
+    /// The evaluation reports (`evaluate --json`) in two files.
+    func reports(_ first: String, _ second: String) throws -> (EvaluationReport, EvaluationReport) {
+        func read(_ path: String) throws -> EvaluationReport {
+            try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        return (try read(first), try read(second))
     }
 
     func testMissingAndMisSizedMapsAreOneLineNamingTheFile() throws {

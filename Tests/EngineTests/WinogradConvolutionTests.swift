@@ -76,7 +76,9 @@ final class WinogradConvolutionTests: XCTestCase {
 
     func testTransformsReproduceAKnownTile() {
         // A tile of ones and a kernel of ones: every output of the 4×4 tile is 9.
-        let u = WinogradTransform.kernel([Double](repeating: 1, count: 9)).map(Float.init)
+        var transformedKernel = [Double](repeating: 0, count: 36)
+        [Float](repeating: 1, count: 9).withUnsafeBufferPointer { WinogradTransform.kernel($0.baseAddress!, into: &transformedKernel) }
+        let u = transformedKernel.map(Float.init)
         let tile = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 52)
         defer { tile.deallocate() }
         for i in 0..<36 { tile[i] = SIMD8(repeating: 1) }

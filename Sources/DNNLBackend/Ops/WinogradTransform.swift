@@ -13,13 +13,6 @@ enum WinogradTransform {
     /// α²: the number of element-wise products (and GEMMs) per tile.
     static let elements = 36
 
-    /// G k Gᵀ for one 3×3 kernel `k` (row-major), as 36 values in element order ξ = 6·row + column.
-    static func kernel(_ k: [Double]) -> [Double] {
-        var result = [Double](repeating: 0, count: 36)
-        k.map(Float.init).withUnsafeBufferPointer { kernel($0.baseAddress!, into: &result) }
-        return result
-    }
-
     /// G k Gᵀ of the 3×3 kernel at `k` (row-major) into `result` (36 values, ξ = 6·row + column),
     /// in double precision, `g` written out: no allocation, no array access.
     @inline(__always)

@@ -118,7 +118,8 @@ public final class ArchitectureComparison {
             throw TrainingError.runFolder(runFolder(arch), "training of \(arch) stopped before its last epoch; "
                 + "the finished architectures are in \(markdownFile)")
         }
-        guard !trainer.run.readMetrics().isEmpty else {
+        let metrics = trainer.run.readMetrics()
+        guard !metrics.isEmpty else {
             throw TrainingError.runFolder(runFolder(arch), "no epoch of \(arch) finished within the time budget; raise --minutes")
         }
         try trainer.writeReport()  // also loads the best checkpoint into the model
@@ -138,7 +139,7 @@ public final class ArchitectureComparison {
             cases[key] = try FigureGrid.caseRow(image: images[index], mask: s.mask, probability: s.probability,
                                                 width: s.width, height: s.height, threshold: Float(configuration.threshold))
         }
-        let seconds = trainer.run.readMetrics().compactMap { $0["seconds"] }
+        let seconds = metrics.compactMap { $0["seconds"] }
         let result = ArchitectureResult(
             architecture: arch.rawValue, parameters: trainer.model.weightCount,
             secondsPerEpoch: seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count),
