@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Layers (arrows point down only):
+//   Engine -> CInterruptCleanup (atomic file writes leave no temp file behind a Ctrl-C)
 //   mammoseg (CLI) -> Mammography -> Engine, MammoData
 //   DNNLBackend -> Engine, CDNNL, CWinogradKernels   (the only code that imports oneDNN)
 //   MammoData -> Engine, ImageCodecs, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
@@ -29,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         // libjpeg reports errors by longjmp, which Swift cannot catch: a little C turns them into statuses.
         .target(name: "CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "Engine"),
+        // Removes in-flight temporary files when a signal ends the process (async-signal-safe, hence C).
+        .target(name: "CInterruptCleanup"),
+        .target(name: "Engine", dependencies: ["CInterruptCleanup"]),
         // Winograd's activation transforms in AVX2 + FMA, picked at run time (Swift's SIMD8 is SSE on baseline x86-64).
         .target(name: "CWinogradKernels"),
         .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL", "CWinogradKernels"]),

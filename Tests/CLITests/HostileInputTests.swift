@@ -204,13 +204,32 @@ final class HostileInputTests: XCTestCase {
     /// Ctrl-C in the middle of writing heatmaps: whatever was written is complete (every PNG
     /// decodes) and no temporary file is left, whenever the signal lands.
     func testCtrlCWhileWritingLeavesOnlyCompleteFiles() throws {
+        try interruptWhileWriting(environment: [:]) { out in
+            ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.hasSuffix("_heatmap.png") }
+        }
+    }
+
+    /// The same where the file system lacks O_TMPFILE (some container overlays), so every write
+    /// goes through a named temporary file: the signal is sent the moment one is seen, and the
+    /// handler must remove it before the process dies.
+    func testCtrlCWhileANamedTemporaryFileExistsRemovesIt() throws {
+        try interruptWhileWriting(environment: ["MAMMOSEG_ATOMIC_WRITE_NAMED_TEMP": "1"]) { out in
+            ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.contains(".tmp-") }
+        }
+    }
+
+    private func interruptWhileWriting(environment: [String: String], until moment: (String) -> Bool) throws {
         let out = folder.join("out")
         let inputs = try (0..<12).map { try image(width: 512, height: 512, name: "image\($0).png") }
         let child = try MammosegProcess(["predict", "--checkpoint", try checkpoint(), "--out", out, "--mask"] + inputs,
-                                        folder: folder.path)
-        XCTAssertTrue(eventually(within: 120) {
-            ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains { $0.hasSuffix("_heatmap.png") }
-        }, "no heatmap written")
+                                        folder: folder.path, environment: environment)
+        let deadline = Date().addingTimeInterval(120)
+        var arrived = false
+        while !arrived, Date() < deadline, child.process.isRunning {
+            arrived = moment(out)
+            if !arrived { usleep(200) }
+        }
+        XCTAssertTrue(arrived, "the moment to interrupt never came")
         child.signal(SIGINT)
         let result = child.wait()
         XCTAssertTrue(result.reason == .uncaughtSignal || result.status != 0 || result.stdout.contains("wrote"), result.stderr)

@@ -1,3 +1,4 @@
+import CInterruptCleanup
 import Foundation
 
 /// A file could not be written; `description` is one line naming the file.
@@ -28,9 +29,10 @@ public func writeFileAtomically(_ data: Data, to path: String) throws {
 /// Raw-buffer flavour of `writeFileAtomically(_:to:)`; the one that does the work.
 ///
 /// On Linux the bytes go first into an unnamed file (O_TMPFILE) that only gets a name once it
-/// is complete and synced, so a process killed mid-write (Ctrl-C, SIGKILL, a full disk) leaves
-/// nothing behind; elsewhere, or where the file system lacks O_TMPFILE, into a named temp file
-/// that is removed on every error.
+/// is complete and synced, so a process killed mid-write (SIGKILL, a full disk) leaves nothing
+/// behind; elsewhere, or where the file system lacks O_TMPFILE (overlay file systems of some
+/// containers), into a named temp file that is removed on every error. While a temporary name
+/// exists, Ctrl-C, SIGTERM or SIGHUP remove it before they end the process (`InterruptCleanup`).
 public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
     let folder = folderOf(path)
     // Same folder as the target so that rename(2) is atomic (same file system).
@@ -38,10 +40,16 @@ public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String
     let temporaryPath = "\(folder)/.\(fileName).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
     let unchanged = FileManager.default.fileExists(atPath: path) ? "; the previous file is unchanged" : "; nothing was written"
 
+    // A signal that ends the process while the temporary name exists removes it first.
+    mammoseg_interrupt_cleanup_install()
+    var cleanupSlot: Int32 = -1
+    defer { mammoseg_interrupt_cleanup_unregister(cleanupSlot) }
+
     var anonymous = true
     var descriptor = openAnonymousFile(in: folder)
     if descriptor < 0 {
         anonymous = false
+        cleanupSlot = mammoseg_interrupt_cleanup_register(temporaryPath)
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     }
     guard descriptor >= 0 else {
@@ -63,6 +71,7 @@ public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String
         }
         if anonymous {
             // Give the complete file its temporary name; the rename below follows at once.
+            cleanupSlot = mammoseg_interrupt_cleanup_register(temporaryPath)
             guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, temporaryPath, AT_SYMLINK_FOLLOW) == 0 else {
                 throw FileWriteError(file: path, reason: "cannot name the new file in \(folder) (\(lastErrorText()))\(unchanged)")
             }
@@ -79,6 +88,8 @@ public func writeFileAtomically(_ bytes: UnsafeRawBufferPointer, to path: String
 /// An unnamed regular file in `folder` (Linux O_TMPFILE), or −1 where that is not available.
 private func openAnonymousFile(in folder: String) -> Int32 {
     #if os(Linux)
+    // Tests take the named-temp path of file systems without O_TMPFILE on any file system.
+    if getenv("MAMMOSEG_ATOMIC_WRITE_NAMED_TEMP") != nil { return -1 }
     // O_TMPFILE is (__O_TMPFILE | O_DIRECTORY), a macro Swift does not import; its value is the
     // same on every Linux architecture Swift supports except the few that do not use generic flags.
     let oTmpfile: Int32 = 0o20_000_000 | O_DIRECTORY

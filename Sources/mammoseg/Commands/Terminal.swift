@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 
 /// Writes to stderr (progress, messages) without buffering surprises.
 enum FileHandleOutput {
@@ -59,7 +60,7 @@ enum StopSignal {
 
     static func install() {
         let handler: @convention(c) (Int32) -> Void = { _ in
-            if StopSignal.requested { _exit(130) }
+            if StopSignal.requested { InterruptCleanup.removeTemporaryFiles(); _exit(130) }
             StopSignal.requested = true
         }
         signal(SIGINT, handler)

@@ -40,13 +40,18 @@ struct MammosegProcess {
     let stderrPath: String
 
     /// Starts `mammoseg arguments…` with stdout and stderr captured in files under `folder`.
-    init(_ arguments: [String], folder: String, name: String = UUID().uuidString) throws {
+    /// `environment` adds to (or overrides) the test's own environment.
+    init(_ arguments: [String], folder: String, name: String = UUID().uuidString,
+         environment: [String: String] = [:]) throws {
         stdoutPath = folder + "/\(name).stdout"
         stderrPath = folder + "/\(name).stderr"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = try Self.executable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
