@@ -165,6 +165,9 @@ final class DNNLBackendTests: XCTestCase {
             ([3, 16, 3, 3], [16, 17, 2, 2], ConvGeometry(kernel: 2, stride: 2), true),
             ([1, 17, 5, 7], [17, 5, 3, 3], ConvGeometry(kernel: 3, padding: 1), true),
             ([2, 4, 5, 4], [4, 3, 3, 3], ConvGeometry(kernel: 3, stride: 2, padding: 1), true),
+            // Whole channel blocks per phase (the study's tconv1 at width 1.0): the blocked shuffle.
+            ([2, 32, 5, 6], [32, 16, 4, 4], ConvGeometry(kernel: 4, stride: 2, padding: 1), true),
+            ([1, 8, 3, 2], [8, 8, 5, 5], ConvGeometry(kernel: 5, stride: 5), false),
         ]
         for c in cases {
             let x = try randomPair(c.input)
@@ -209,6 +212,9 @@ final class DNNLBackendTests: XCTestCase {
             ([1, 40, 4, 5], 40, 2, ConvGeometry(kernel: 3, padding: 1)),
             ([2, 64, 3, 3], 33, 2, ConvGeometry(kernel: 3, padding: 1)),
             ([1, 6, 4, 4], 17, 2, ConvGeometry(kernel: 3, padding: 2, dilation: 2)),
+            // Whole channel blocks per phase: the blocked layout's own shuffle.
+            ([2, 8, 5, 3], 16, 4, ConvGeometry(kernel: 3, padding: 1)),
+            ([2, 24, 3, 5], 32, 2, ConvGeometry(kernel: 3, padding: 1)),
         ] {
             let x = try randomPair(input)
             let weight = random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3)
