@@ -9,14 +9,15 @@ public enum WinogradMode: Sendable {
     /// Never: oneDNN's algorithms only.
     case never
 
-    /// `MAMMOSEG_WINOGRAD`: `1` always, `auto` automatic, unset or `0` never. Opt-in until it is
-    /// measured beside OpenVINO on a quiet machine: its first pass transforms every weight
-    /// (~3.5 s at 640², width 1.0), which a one-exam `predict` would pay.
+    /// `MAMMOSEG_WINOGRAD`: unset or `auto` automatic, `1` always, `0` never. Automatic by
+    /// default since the blocked phase decomposition: beside OpenVINO in the same runs it adds
+    /// 6–10 % to inference at 640² and 256² (docs/performance.md). Its price is the first
+    /// pass, which transforms the weights once (~0.3 s and ~115 MB at 640², width 1.0).
     static func fromEnvironment() -> WinogradMode {
         switch ProcessInfo.processInfo.environment["MAMMOSEG_WINOGRAD"] {
         case "1": return .always
-        case "auto": return .automatic
-        default: return .never
+        case "0": return .never
+        default: return .automatic
         }
     }
 
