@@ -4,7 +4,7 @@ import PackageDescription
 // Layers (arrows point down only):
 //   Engine -> CInterruptCleanup (atomic file writes leave no temp file behind a Ctrl-C)
 //   mammoseg (CLI) -> Mammography -> Engine, MammoData
-//   DNNLBackend -> Engine, CDNNL, CWinogradKernels   (the only code that imports oneDNN)
+//   DNNLBackend -> Engine, CDNNL, CWinogradKernels, CThinConvolution   (the only code that imports oneDNN)
 //   MammoData -> Engine, ImageCodecs, CPNG, CZlib  (image files, DICOM, importers, phantoms, loader)
 //   ImageCodecs -> COpenJPEG, CCharLS, CJPEGTurbo    (compressed codestreams → samples; no DICOM)
 //   MessagePassing -> Engine, CMPI    (the only code that imports MPI; `mpirun -np N mammoseg train`)
@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CInterruptCleanup"]),
         // Winograd's activation transforms in AVX2 + FMA, picked at run time (Swift's SIMD8 is SSE on baseline x86-64).
         .target(name: "CWinogradKernels"),
-        .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL", "CWinogradKernels"]),
+        // Thin 3×3 convolutions (< 8 channels out) in AVX2 + FMA: oneDNN pads their channels to 8.
+        .target(name: "CThinConvolution"),
+        .target(name: "DNNLBackend", dependencies: ["Engine", "CDNNL", "CWinogradKernels", "CThinConvolution"]),
         .target(name: "ImageCodecs", dependencies: ["COpenJPEG", "CCharLS", "CJPEGTurbo"]),
         .target(name: "MammoData", dependencies: ["Engine", "ImageCodecs", "CPNG", "CZlib"]),
         .target(name: "Mammography", dependencies: ["Engine", "MammoData"]),

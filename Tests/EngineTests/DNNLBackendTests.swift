@@ -224,6 +224,37 @@ final class DNNLBackendTests: XCTestCase {
         }
     }
 
+    /// The thin-kernel path (< 8 channels out, ≤ 16 in; `CThinConvolution` on AVX2 CPUs) equals
+    /// the composition, for conv → BN → ReLU and for a stride-1 transposed convolution + ReLU, at
+    /// widths that end inside, on and past an 8-pixel block and on single rows and columns.
+    func testThinConvolutionsMatchReference() throws {
+        let same = ConvGeometry(kernel: 3, padding: 1)
+        for (input, outChannels) in [([2, 4, 5, 19], 2), ([1, 1, 1, 1], 1), ([3, 16, 3, 8], 7), ([1, 3, 9, 9], 5),
+                                     ([2, 7, 4, 17], 3), ([1, 2, 1, 24], 7),
+                                     // Rows long enough for 4 (≤ 2 channels) and 2 (≤ 4) blocks at once.
+                                     ([1, 3, 2, 75], 2), ([2, 5, 3, 50], 4)] {
+            let spec = try ConvolutionSpec(.convolution, input: input, weight: [outChannels, input[1], 3, 3],
+                                           biasCount: outChannels, geometry: same, op: "test", fusedReLU: true)
+            XCTAssertEqual(DNNLBackend.runsThin(spec), DNNLBackend.thinKernelAvailable, "\(input) → \(outChannels)")
+            let x = try randomPair(input)
+            try assertConvBNReLUInferenceMatches(x, weight: random.normalTensor([outChannels, input[1], 3, 3], scale: 0.3),
+                                                 bias: random.normalTensor([outChannels]), geometry: same,
+                                                 randomBatchNorm(outChannels), "thin convBNReLUInference \(input) → \(outChannels)")
+            let transposedWeight = random.normalTensor([input[1], outChannels, 3, 3], scale: 0.3)
+            let bias = random.normalTensor([outChannels])
+            try assertClose(
+                dnnl.convTranspose2dReLUInference(x.dnnl, weight: transposedWeight, bias: bias, geometry: same),
+                reference.relu(reference.convTranspose2d(x.reference, weight: transposedWeight, bias: bias, geometry: same)),
+                "thin convTranspose2dReLUInference \(input) → \(outChannels)")
+        }
+        let wide = try ConvolutionSpec(.convolution, input: [1, 17, 8, 8], weight: [8, 17, 3, 3], biasCount: 8,
+                                       geometry: same, op: "test", fusedReLU: true)
+        XCTAssertFalse(DNNLBackend.runsThin(wide), "17 input channels stay with oneDNN")
+        let fullBlock = try ConvolutionSpec(.convolution, input: [1, 8, 8, 8], weight: [8, 8, 3, 3], biasCount: 8,
+                                            geometry: same, op: "test", fusedReLU: true)
+        XCTAssertFalse(DNNLBackend.runsThin(fullBlock), "8 output channels fill oneDNN's blocks")
+    }
+
     func testFusedConvolutionSoftmaxMatchesReference() throws {
         // Two classes: one convolution on logit differences, then a logistic pass; three: the default.
         for (input, outChannels, kernel, hasBias) in [([3, 5, 6, 7], 2, 1, true), ([2, 17, 5, 4], 2, 3, false),

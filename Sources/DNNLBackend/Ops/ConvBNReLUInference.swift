@@ -20,6 +20,14 @@ extension DNNLBackend {
                                    epsilon: epsilon)
             }
         }
+        if Self.runsThin(spec) {
+            return try runThin(spec, x, sources: Self.sources(weight, bias, gamma, beta, mean, variance, epsilon), relu: true,
+                               op: "convBNReLUInference") {
+                let (weight, bias) = Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean,
+                                                        variance: variance, epsilon: epsilon)
+                return (weight, bias)
+            }
+        }
         let (forward, _) = try convolutionForward(spec)
         // Folded once per set of weights and statistics, not once per pass.
         let folded = try derivedWeights(for: forward, spec, sources: Self.sources(weight, bias, gamma, beta, mean, variance,

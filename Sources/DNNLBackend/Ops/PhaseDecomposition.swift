@@ -128,7 +128,7 @@ struct PhaseDecomposition {
     }
 
     /// One phase's pixels in the convolution output (channels-last `[N, s²·Cout, rows,
-    /// columns]`) and in the result (channels-last `[N, Cout, H′, W′]`), each as a strided
+    /// columns]`) and in the result (plain `[N, Cout, H′, W′]`), each as a strided
     /// `[N, Cout, H′/s, W′/s]` view plus the element offset where it starts.
     func shuffle(phase a: Int, _ b: Int, convolutionOutput dims: [Int]) throws
         -> (source: dnnl_memory_desc_t, sourceOffset: Int, destination: dnnl_memory_desc_t, destinationOffset: Int) {
@@ -137,10 +137,10 @@ struct PhaseDecomposition {
         let s = factor
         let view = [n, outputs, height / s, width / s]
         let source = try dnnl_memory_desc_t.strided(view, strides: [rows * columns * channels, 1, columns * channels, channels])
-        let destination = try dnnl_memory_desc_t.strided(view, strides: [height * width * outputs, 1, s * width * outputs,
-                                                                        s * outputs])
+        let destination = try dnnl_memory_desc_t.strided(view, strides: [outputs * height * width, height * width,
+                                                                        s * width, s])
         return (source, (phaseOffsets[a] * columns + phaseOffsets[b]) * channels + (a * s + b) * outputs,
-                destination, (a * width + b) * outputs)
+                destination, a * width + b)
     }
 
     /// The channel block of a blocked layout (`aBcd8b`, `aBcd16b`) whose blocks each lie wholly
@@ -187,7 +187,8 @@ extension DNNLBackend {
     /// asked) into a scratch tensor, then the pixel shuffle into the result. Where every phase's
     /// channels fill whole channel blocks, the convolution runs in oneDNN's blocked layout
     /// (its fastest kernels; channels-last ran the study's layers at 15–40 instead of ~50
-    /// GMAC/s) and the shuffle moves whole blocks; otherwise channels-last, one reorder per phase.
+    /// GMAC/s) and the shuffle moves whole blocks; otherwise the convolution runs channels-last
+    /// and one strided reorder per phase writes a plain NCHW result.
     ///
     /// `original` gives the original weight and bias (PyTorch layouts); it runs only when
     /// `sources` (whatever they are computed from) are not in the weight cache.
@@ -218,7 +219,8 @@ extension DNNLBackend {
             return tensor(result)
         }
         source = try converted(source, to: try .make(phaseMajor.shape, dnnl_acdb))
-        let result = allocate(try .make(phases.output, dnnl_acdb))
+        // Plain NCHW: what the thin kernel reads (these are the layers with few channels).
+        let result = allocate(try .plain(phases.output))
         let element = MemoryLayout<Float>.stride
         for a in 0..<s {
             for b in 0..<s {

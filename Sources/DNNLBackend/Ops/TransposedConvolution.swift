@@ -49,24 +49,35 @@ extension DNNLBackend {
         let spec = try ConvolutionSpec(.convolution, input: x.shape, weight: [outputs, inputs, kh, kw],
                                        biasCount: bias?.count, geometry: geometry, op: "convTranspose2d",
                                        fusedReLU: fusedReLU)
+        if fusedReLU, Self.runsThin(spec) {
+            return try runThin(spec, x, sources: [weight.scalars, bias?.scalars ?? []], relu: true, op: "convTranspose2d") {
+                (Self.flippedTransposedWeight(weight), bias)
+            }
+        }
         let (forward, _) = try convolutionForward(spec)
         let flipped = try derivedWeights(for: forward, spec, sources: [weight.scalars, bias?.scalars ?? []],
                                          kind: "flipped") {
-            // [I, O, kh, kw] → [O, I, kh, kw], flipped in both spatial axes.
-            var flipped = [Float](repeating: 0, count: weight.count)
-            for i in 0..<inputs {
-                for o in 0..<outputs {
-                    for y in 0..<kh {
-                        for x in 0..<kw {
-                            flipped[((o * inputs + i) * kh + y) * kw + x] =
-                                weight.scalars[((i * outputs + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)]
-                        }
+            (Self.flippedTransposedWeight(weight), bias)
+        }
+        return try runConvolutionForward(forward, x, weight: flipped.weight, bias: flipped.bias, op: "convTranspose2d")
+    }
+
+    /// [I, O, kh, kw] → [O, I, kh, kw], flipped in both spatial axes: the stride-1 transposed
+    /// convolution's weight as an ordinary convolution's.
+    private static func flippedTransposedWeight(_ weight: HostTensor) -> HostTensor {
+        let (inputs, outputs, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        var flipped = [Float](repeating: 0, count: weight.count)
+        for i in 0..<inputs {
+            for o in 0..<outputs {
+                for y in 0..<kh {
+                    for x in 0..<kw {
+                        flipped[((o * inputs + i) * kh + y) * kw + x] =
+                            weight.scalars[((i * outputs + o) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)]
                     }
                 }
             }
-            return (HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped), bias)
         }
-        return try runConvolutionForward(forward, x, weight: flipped.weight, bias: flipped.bias, op: "convTranspose2d")
+        return HostTensor(shape: [outputs, inputs, kh, kw], scalars: flipped)
     }
 
     public func convTranspose2dBackward(_ dy: Tensor, x: Tensor, weight: HostTensor, hasBias: Bool,
