@@ -17,48 +17,20 @@ AVX2 static inline __m256i column_mask(long w0, long shift, long width) {
     return _mm256_and_si256(aboveZero, belowWidth);
 }
 
-// Eight output pixels from w0, every output channel, at the row's ends: some tap or output
-// lane falls outside the row, so loads and the store are masked.
-AVX2 __attribute__((always_inline)) static inline void edge_pixels(const float *x, long inChannels, long outChannels,
-                                                                  long height, long width, const float *weight,
-                                                                  const float *bias, int relu, long n, long h, long w0,
-                                                                  float *y) {
-    __m256 acc[MAMMOSEG_THIN_MAX_OUT];
-    for (long o = 0; o < outChannels; o++) acc[o] = _mm256_set1_ps(bias[o]);
-    __m256i masks[3];
-    for (long kx = 0; kx < 3; kx++) masks[kx] = column_mask(w0, kx - 1, width);
-    for (long i = 0; i < inChannels; i++) {
-        const float *plane = x + (n * inChannels + i) * height * width;
-        for (long ky = 0; ky < 3; ky++) {
-            long row = h + ky - 1;
-            if (row < 0 || row >= height) continue;
-            const float *source = plane + row * width + w0 - 1;
-            for (long kx = 0; kx < 3; kx++) {
-                __m256 v = _mm256_maskload_ps(source + kx, masks[kx]);
-                const float *tap = weight + (i * 3 + ky) * 3 + kx;
-                for (long o = 0; o < outChannels; o++) {
-                    acc[o] = _mm256_fmadd_ps(_mm256_broadcast_ss(tap + o * inChannels * 9), v, acc[o]);
-                }
-            }
-        }
-    }
-    __m256i store = column_mask(w0, 0, width);
-    for (long o = 0; o < outChannels; o++) {
-        __m256 value = relu ? _mm256_max_ps(acc[o], _mm256_setzero_ps()) : acc[o];
-        _mm256_maskstore_ps(y + ((n * outChannels + o) * height + h) * width + w0, store, value);
-    }
-}
-
-// BLOCKS x 8 output pixels from w0 inside the row, every output channel: BLOCKS independent
-// accumulators per channel, so few channels still keep both FMA pipes busy (one chain per
-// channel would wait on the FMA latency).
-AVX2 __attribute__((always_inline)) static inline void inner_pixels(const float *x, long inChannels, long outChannels,
-                                                                   long blocks, long height, long width,
-                                                                   const float *weight, const float *bias, int relu,
-                                                                   long n, long h, long w0, float *y) {
+// BLOCKS x 8 output pixels from w0, every output channel: BLOCKS independent accumulators per
+// channel, so few channels still keep both FMA pipes busy (one chain per channel would wait on
+// the FMA latency). `masked` (one block, at a row's ends): some tap or output lane falls outside
+// the row, so loads and the store are masked. Always inlined with constant arguments, so each
+// use compiles to its own code with the accumulators in registers.
+AVX2 __attribute__((always_inline)) static inline void pixels(const float *x, long inChannels, long outChannels,
+                                                             long blocks, int masked, long height, long width,
+                                                             const float *weight, const float *bias, int relu,
+                                                             long n, long h, long w0, float *y) {
     __m256 acc[4][MAMMOSEG_THIN_MAX_OUT];
     for (long p = 0; p < blocks; p++)
         for (long o = 0; o < outChannels; o++) acc[p][o] = _mm256_set1_ps(bias[o]);
+    __m256i masks[3];
+    if (masked) for (long kx = 0; kx < 3; kx++) masks[kx] = column_mask(w0, kx - 1, width);
     for (long i = 0; i < inChannels; i++) {
         const float *plane = x + (n * inChannels + i) * height * width;
         for (long ky = 0; ky < 3; ky++) {
@@ -68,7 +40,8 @@ AVX2 __attribute__((always_inline)) static inline void inner_pixels(const float 
             for (long kx = 0; kx < 3; kx++) {
                 const float *tap = weight + (i * 3 + ky) * 3 + kx;
                 __m256 v[4];
-                for (long p = 0; p < blocks; p++) v[p] = _mm256_loadu_ps(source + kx + 8 * p);
+                if (masked) v[0] = _mm256_maskload_ps(source + kx, masks[kx]);
+                else for (long p = 0; p < blocks; p++) v[p] = _mm256_loadu_ps(source + kx + 8 * p);
                 for (long o = 0; o < outChannels; o++) {
                     __m256 t = _mm256_broadcast_ss(tap + o * inChannels * 9);
                     for (long p = 0; p < blocks; p++) acc[p][o] = _mm256_fmadd_ps(t, v[p], acc[p][o]);
@@ -76,10 +49,13 @@ AVX2 __attribute__((always_inline)) static inline void inner_pixels(const float 
             }
         }
     }
+    __m256i store = masked ? column_mask(w0, 0, width) : _mm256_set1_epi32(-1);
     for (long p = 0; p < blocks; p++)
         for (long o = 0; o < outChannels; o++) {
             __m256 value = relu ? _mm256_max_ps(acc[p][o], _mm256_setzero_ps()) : acc[p][o];
-            _mm256_storeu_ps(y + ((n * outChannels + o) * height + h) * width + w0 + 8 * p, value);
+            float *target = y + ((n * outChannels + o) * height + h) * width + w0 + 8 * p;
+            if (masked) _mm256_maskstore_ps(target, store, value);
+            else _mm256_storeu_ps(target, value);
         }
 }
 
@@ -92,14 +68,14 @@ AVX2 __attribute__((always_inline)) static inline void rows(const float *x, long
     for (long u = rowBegin; u < rowEnd; u++) {
         long n = u / height, h = u % height;
         long w0 = 0;
-        edge_pixels(x, inChannels, outChannels, height, width, weight, bias, relu, n, h, w0, y);
+        pixels(x, inChannels, outChannels, 1, 1, height, width, weight, bias, relu, n, h, w0, y);
         // Inner blocks read columns w0 - 1 ... w0 + 8 * blocks, all inside the row.
         for (w0 = 8; w0 + 8 * blocks + 1 <= width; w0 += 8 * blocks)
-            inner_pixels(x, inChannels, outChannels, blocks, height, width, weight, bias, relu, n, h, w0, y);
+            pixels(x, inChannels, outChannels, blocks, 0, height, width, weight, bias, relu, n, h, w0, y);
         for (; w0 + 9 <= width; w0 += 8)
-            inner_pixels(x, inChannels, outChannels, 1, height, width, weight, bias, relu, n, h, w0, y);
+            pixels(x, inChannels, outChannels, 1, 0, height, width, weight, bias, relu, n, h, w0, y);
         for (; w0 < width; w0 += 8)
-            edge_pixels(x, inChannels, outChannels, height, width, weight, bias, relu, n, h, w0, y);
+            pixels(x, inChannels, outChannels, 1, 1, height, width, weight, bias, relu, n, h, w0, y);
     }
 }
 
