@@ -9,12 +9,16 @@ enum FileHandleOutput {
 }
 
 /// A one-line progress bar on stderr: `label [#####.....] 12/40 3.1 img/s loss 0.41 ETA 0:42`.
-/// Redrawn in place on a terminal; one line per 10 % when stderr is a file or pipe.
+/// Redrawn in place on a terminal. When stderr is a file or pipe (nohup, CI) it writes its first
+/// state, then a line at most every `logInterval` seconds and the last state when the work took
+/// that long: a log of short training epochs keeps to their one-line summaries, long work still
+/// shows progress (tqdm's `mininterval` for files).
 final class ProgressBar {
+    static let logInterval: Double = 30
     let label: String
     let total: Int
     let started = Date()
-    private var lastDecile = -1
+    private var lastLogged: Date?
     private let interactive = isatty(2) != 0
     private let lock = NSLock()
     private var completed = 0
@@ -35,8 +39,13 @@ final class ProgressBar {
         if interactive {
             FileHandleOutput.stderr("\r\u{1B}[K" + line + (done >= total ? "\n" : ""))
         } else {
-            let decile = Int(fraction * 10)
-            if decile != lastDecile || done >= total { lastDecile = decile; FileHandleOutput.stderr(line + "\n") }
+            let now = Date()
+            let finished = done >= total
+            let due = lastLogged.map { now.timeIntervalSince($0) >= Self.logInterval } ?? true
+            if lastLogged == nil || (finished ? elapsed >= Self.logInterval : due) {
+                lastLogged = now
+                FileHandleOutput.stderr(line + "\n")
+            }
         }
     }
 
