@@ -3,11 +3,6 @@
 
 #define AVX2 __attribute__((target("avx2,fma")))
 
-int mammoseg_thin_has_avx2_fma(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
 // Lanes whose column w0 + lane + shift lies in [0, width): masked loads never touch the others.
 AVX2 static inline __m256i column_mask(long w0, long shift, long width) {
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

@@ -5,7 +5,7 @@
 
 #define AVX2 __attribute__((target("avx2,fma")))
 
-int mammoseg_winograd_has_avx2_fma(void) {
+int mammoseg_cpu_has_avx2_fma(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }

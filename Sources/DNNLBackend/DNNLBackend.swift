@@ -1,4 +1,5 @@
 import CDNNL
+import CWinogradKernels
 import Engine
 
 /// The oneDNN (DNNL 2.6) implementation of `Backend`: the fast CPU path.
@@ -16,6 +17,9 @@ import Engine
 /// OpenMP to a single worker pool.
 public final class DNNLBackend: Backend {
     public let name = "oneDNN"
+    /// Whether this CPU runs AVX2 and FMA: MammoSeg's own kernels (Winograd transforms, thin
+    /// convolutions) take their C versions then, asked once for both.
+    static let cpuHasAVX2FMA = mammoseg_cpu_has_avx2_fma() != 0
     /// OpenMP threads the primitives were built for.
     public let threads: Int
 

@@ -8,8 +8,7 @@
 /// The most output channels the kernel keeps in registers.
 #define MAMMOSEG_THIN_MAX_OUT 8
 
-/// Non-zero when this CPU runs AVX2 and FMA (the kernel needs both).
-int mammoseg_thin_has_avx2_fma(void);
+// The caller checks that the CPU runs AVX2 and FMA (DNNLBackend.cpuHasAVX2FMA).
 
 /// Output rows u in [rowBegin, rowEnd) of (image, row) = (u / height, u % height):
 /// y[n][o][h][w] = bias[o] + sum_i,ky,kx weight[((o * inChannels + i) * 3 + ky) * 3 + kx]

@@ -1,6 +1,6 @@
 // The activation transforms of MammoSeg's Winograd F(4x4, 3x3) inference convolution in
 // AVX2 + FMA, chosen at run time (DNNLBackend's WinogradConvolution calls them when
-// mammoseg_winograd_has_avx2_fma() is true and keeps its portable Swift code otherwise).
+// mammoseg_cpu_has_avx2_fma() is true and keeps its portable Swift code otherwise).
 // Written by hand because Swift's SIMD8<Float> compiles to SSE on the baseline x86-64 target,
 // which made the transforms cost as much as the GEMMs save below 128 channels.
 #ifndef MAMMOSEG_CWINOGRADKERNELS_H
@@ -14,8 +14,9 @@ typedef struct {
     long tilesDown, tilesAcross;
 } MammosegWinogradPlan;
 
-/// Non-zero when this CPU runs AVX2 and FMA (the kernels below need both).
-int mammoseg_winograd_has_avx2_fma(void);
+/// Non-zero when this CPU runs AVX2 and FMA (the kernels below need both, and so does
+/// CThinConvolution's: DNNLBackend.cpuHasAVX2FMA asks once for both).
+int mammoseg_cpu_has_avx2_fma(void);
 
 /// B^T d B of tiles first + u % tiles and channel block u / tiles for u in [unitBegin, unitEnd),
 /// from `input` into `transformed` (element xi of tile t, block c at ((xi * inBlocks + c) * tiles + t) * 8).

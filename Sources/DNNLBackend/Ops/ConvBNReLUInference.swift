@@ -23,9 +23,8 @@ extension DNNLBackend {
         if Self.runsThin(spec) {
             return try runThin(spec, x, sources: Self.sources(weight, bias, gamma, beta, mean, variance, epsilon), relu: true,
                                op: "convBNReLUInference") {
-                let (weight, bias) = Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean,
-                                                        variance: variance, epsilon: epsilon)
-                return (weight, bias)
+                Self.foldBatchNorm(weight: weight, bias: bias, gamma: gamma, beta: beta, mean: mean, variance: variance,
+                                   epsilon: epsilon)
             }
         }
         let (forward, _) = try convolutionForward(spec)

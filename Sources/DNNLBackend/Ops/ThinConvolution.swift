@@ -10,7 +10,7 @@ import Foundation
 extension DNNLBackend {
     /// AVX2 + FMA present, and not turned off by `MAMMOSEG_THIN=0` (a measurement knob: the
     /// same layers on oneDNN).
-    static let thinKernelAvailable = mammoseg_thin_has_avx2_fma() != 0
+    static let thinKernelAvailable = cpuHasAVX2FMA
         && ProcessInfo.processInfo.environment["MAMMOSEG_THIN"] != "0"
 
     /// Whether the inference convolution `spec` runs on the thin kernel: fewer than 8 output

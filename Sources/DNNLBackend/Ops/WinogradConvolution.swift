@@ -130,7 +130,7 @@ struct WinogradConvolution {
     }
 
     /// Whether this CPU runs the AVX2 + FMA transforms (`CWinogradKernels`); the Swift ones otherwise.
-    static let hasAVX2Transforms = mammoseg_winograd_has_avx2_fma() != 0
+    static let hasAVX2Transforms = DNNLBackend.cpuHasAVX2FMA
 
     /// The geometry the C transforms take.
     var kernelPlan: MammosegWinogradPlan {
